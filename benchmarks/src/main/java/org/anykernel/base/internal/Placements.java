@@ -1,0 +1,168 @@
+package org.anykernel.base.internal;
+
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.anykernel.base.api.Credentials;
+import org.anykernel.base.api.DomainDescriptor;
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Placement;
+import org.anykernel.base.api.Posix;
+import org.anykernel.base.api.Sys;
+import org.anykernel.base.spi.FactionInstance;
+import org.anykernel.base.spi.KernelServiceRef;
+import org.anykernel.dev.api.CharDevice;
+import org.anykernel.dev.internal.DevFaction;
+import org.anykernel.drivers.chr.std.ZeroDevice;
+import org.osgi.framework.ServiceObjects;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Builds kernel placements on a plain class path, without OSGi, for the benchmarks. This class sits in
+ * kernel-base's internal package (on the class path, not in a bundle) so it can use the package-private
+ * {@link Domain}, {@link Front} and {@link KernelInstance} exactly as {@code DomainManager} and
+ * {@code LibraryKernels} do; only the OSGi registry lookups are replaced (see {@link Prototype}).
+ */
+final class Placements {
+    /** The device properties {@code ZeroDevice}'s component registers with. */
+    static final Map<String, Object> ZERO_PROPS = Map.of(CharDevice.NAME, "zero", CharDevice.MAJOR, 1, CharDevice.MINOR, 5);
+
+    private Placements() {
+    }
+
+    /** The three front placements the benchmarks compare. */
+    enum Kind {
+        COLOCATED, ISOLATED_MIGRATE, ISOLATED_HANDOFF;
+
+        DomainDescriptor descriptor(String name) {
+            return switch (this) {
+                case COLOCATED -> DomainDescriptor.defaults(name, Placement.COLOCATED);
+                case ISOLATED_HANDOFF -> DomainDescriptor.defaults(name, Placement.ISOLATED);
+                case ISOLATED_MIGRATE -> withIpc(DomainDescriptor.defaults(name, Placement.ISOLATED),
+                        DomainDescriptor.Ipc.MIGRATE);
+            };
+        }
+    }
+
+    static DomainDescriptor withIpc(DomainDescriptor d, DomainDescriptor.Ipc ipc) {
+        return new DomainDescriptor(d.name(), d.placement(), d.components(), d.vcpus(), d.memoryQuota(),
+                d.threadsMax(), d.grants(), d.restart(), d.intensity(), d.periodSeconds(), d.watchdogMillis(),
+                d.holdMillis(), ipc);
+    }
+
+    /**
+     * A prototype-scoped driver service as kernel-base's {@code getServiceObjects} would give it: each
+     * {@link #getService} is a fresh {@link ZeroDevice}. There is no registry, so no reference.
+     */
+    static final class Prototype implements ServiceObjects<Object> {
+        @Override
+        public Object getService() {
+            return new ZeroDevice();
+        }
+
+        @Override
+        public void ungetService(Object service) {
+            // nothing to release: the instance is garbage once the front lets go of it
+        }
+
+        @Override
+        public ServiceReference<Object> getServiceReference() {
+            return null;
+        }
+    }
+
+    /** The kernel-base machinery a domain needs: a host, and a supervisor with its watchdog running. */
+    static final class Base implements AutoCloseable {
+        final JvmHypercalls host = new JvmHypercalls(new PrintStream(PrintStream.nullOutputStream()));
+        final Supervisor supervisor = new Supervisor(new EventLog(null));
+        private final List<Domain> domains = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Base() {
+            // the watchdog checks migrated calls against their deadline every 20 ms, as in a running kernel
+            supervisor.watch(() -> domains);
+        }
+
+        Domain domain(Kind kind, String name) {
+            Domain d = new Domain(kind.descriptor(name), host, supervisor);
+            domains.add(d);
+            return d;
+        }
+
+        /** A front for a {@link ZeroDevice} in {@code d}, bound to its target as after DomainManager's reconcile. */
+        Front zeroFront(Domain d) {
+            Front.Key key = new Front.Key("char-std", ZeroDevice.class.getName(), List.of(CharDevice.class.getName()));
+            Front f = new Front(key, CharDevice.class.getClassLoader(), new Class<?>[] {CharDevice.class}, d);
+            d.fronts().add(f);
+            f.setRaw(null, new Prototype(), ZERO_PROPS);
+            f.acquireTarget();
+            if (!f.bound()) {
+                throw new IllegalStateException("front did not bind its target");
+            }
+            return f;
+        }
+
+        @Override
+        public void close() {
+            for (Domain d : domains) {
+                d.fronts().forEach(Front::releaseTarget);
+                d.close();
+            }
+            domains.clear();
+            supervisor.close();
+        }
+    }
+
+    /**
+     * A kernel with the dev faction attached and one process holding {@code /dev/zero} open. Built the way
+     * {@code KernelActivator} (global kernel: fronts, accounting left to them) or {@code LibraryKernels}
+     * (library kernel: private instances, every syscall entering the kernel's account) builds it.
+     */
+    static final class DevKernel implements AutoCloseable {
+        final KernelInstance kernel;
+        final Posix posix;
+        final int pid;
+        final int fd;
+        private volatile boolean closed;
+
+        DevKernel(Base base, String name, boolean library, Object device, String domain, String placement) {
+            MemoryAccount account = new MemoryAccount(library ? "library:" + name : "kernel", 64L << 20);
+            kernel = new KernelInstance(name, base.host, account, library);
+            Map<String, Object> props = new HashMap<>(ZERO_PROPS);
+            props.put(Front.PLACEMENT, placement);
+            props.put(Front.DOMAIN, domain);
+            props.put(Front.DRIVER, "char-std");
+            MemoryAccount prev = ExecutionContext.enter(account);
+            try {
+                DevFaction faction = new DevFaction();
+                FactionInstance inst = faction.attach(kernel);
+                kernel.attach(faction, inst);
+                kernel.bindAll(new KernelServiceRef(device, props));
+            } finally {
+                ExecutionContext.exit(prev, account);
+            }
+            pid = kernel.spawn(name, Credentials.ROOT);
+            Posix raw = kernel.posix(pid);
+            // a library kernel's Posix is wrapped by LibraryKernels.Library with a closed check: keep it
+            posix = library ? (nr, args) -> {
+                if (closed) {
+                    throw new KernelException(Errno.ENXIO, "library kernel " + name, "closed");
+                }
+                return raw.syscall(nr, args);
+            } : raw;
+            fd = posix.open("/dev/zero", Sys.O_RDONLY);
+            byte[] probe = {42};
+            if (posix.read(fd, probe, 0, 1) != 1 || probe[0] != 0) {
+                throw new IllegalStateException("/dev/zero did not read a zero byte");
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            kernel.shutdown();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.anykernel.dev.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.Kernel;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Posix;
+import org.anykernel.base.api.Sys;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** The {@code dev:} shell commands, on the global kernel. */
+@Component(service = DevCommands.class, property = {"osgi.command.scope=dev", "osgi.command.function=ls",
+    "osgi.command.function=cat"})
+public final class DevCommands {
+    @Reference
+    private DevFaction faction;
+    @Reference
+    private Kernel kernel;
+
+    @Descriptor("list the devices under /dev with their numbers, domain and placement")
+    public String ls() {
+        DevInstance inst = faction.instance("global");
+        if (inst == null) {
+            return "no devices (the device faction is not attached)\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (DevInstance.Node n : inst.nodes()) {
+            sb.append(String.format("c %3d,%3d  /dev/%-10s %s (%s)%n", n.major(), n.minor(), n.name(), n.domain(),
+                    n.placement()));
+        }
+        return sb.isEmpty() ? "no devices\n" : sb.toString();
+    }
+
+    @Descriptor("read a device: text as is, binary data as hex")
+    public String cat(@Descriptor("device name (zero, /dev/random, ...)") String device) {
+        return cat(device, 64);
+    }
+
+    @Descriptor("read a device: text as is, binary data as hex")
+    public String cat(@Descriptor("device name (zero, /dev/random, ...)") String device,
+            @Descriptor("bytes to read at most") int count) {
+        if (count < 0) {
+            throw new KernelException(Errno.EINVAL, "count", "negative: " + count);
+        }
+        String path = device.startsWith("/") ? device : "/dev/" + device;
+        Posix sys = kernel.posix(1);
+        int fd = sys.open(path, Sys.O_RDONLY);
+        try {
+            byte[] buf = new byte[count];
+            int n = sys.read(fd, buf);
+            boolean text = true;
+            for (int i = 0; i < n; i++) {
+                int b = buf[i] & 0xff;
+                if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) {
+                    text = false;
+                    break;
+                }
+            }
+            String body = text ? new String(buf, 0, n, StandardCharsets.UTF_8)
+                    : HexFormat.ofDelimiter(" ").formatHex(buf, 0, n);
+            return body + "\n(" + n + " bytes)\n";
+        } finally {
+            sys.close(fd);
+        }
+    }
+}

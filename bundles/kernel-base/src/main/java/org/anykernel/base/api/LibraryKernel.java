@@ -1,0 +1,27 @@
+package org.anykernel.base.api;
+
+import java.util.List;
+
+/**
+ * A private kernel inside one application, like a rump kernel local client: its own instances of the
+ * named components, its own process, syscall table and memory account, called directly on the
+ * application's thread. Two library kernels share nothing but the host.
+ */
+public interface LibraryKernel extends AutoCloseable {
+
+    /** The name given at creation. */
+    String name();
+
+    /** The driver names it was built from. */
+    List<String> components();
+
+    /** The syscall API of its one process (pid 1). */
+    Posix posix();
+
+    /** Bytes of kernel buffers it holds. */
+    long memoryUsed();
+
+    /** Releases every instance; later calls fail with {@code ENXIO}. */
+    @Override
+    void close();
+}

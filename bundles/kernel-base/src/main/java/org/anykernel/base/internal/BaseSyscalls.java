@@ -1,0 +1,116 @@
+package org.anykernel.base.internal;
+
+import static org.anykernel.base.spi.ArgKind.BUFFER;
+import static org.anykernel.base.spi.ArgKind.INT;
+import static org.anykernel.base.spi.ArgKind.LONG;
+import static org.anykernel.base.spi.ArgKind.STRING;
+
+import java.util.Map;
+
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Sys;
+import org.anykernel.base.spi.NameSpace;
+import org.anykernel.base.spi.OpenFile;
+import org.anykernel.base.spi.Syscall;
+import org.anykernel.base.spi.SyscallTable;
+
+/**
+ * The syscalls the base owns: those on descriptors and processes, which need no knowledge of files or
+ * sockets, and {@code open}, which hands a path to the name space that serves it.
+ */
+final class BaseSyscalls {
+    private BaseSyscalls() {
+    }
+
+    static void register(KernelInstance k) {
+        SyscallTable t = k.syscalls();
+        t.register(Syscall.of(Sys.READ, "read", INT, BUFFER, INT, INT), (p, a) -> {
+            byte[] buf = (byte[]) a[1];
+            int off = (Integer) a[2];
+            int len = (Integer) a[3];
+            OpenFile f = p.fds().get((Integer) a[0]);
+            SyscallTable.checkRange("read " + f.name(), buf, off, len);
+            return f.read(buf, off, len);
+        });
+        t.register(Syscall.of(Sys.WRITE, "write", INT, BUFFER, INT, INT), (p, a) -> {
+            byte[] buf = (byte[]) a[1];
+            int off = (Integer) a[2];
+            int len = (Integer) a[3];
+            OpenFile f = p.fds().get((Integer) a[0]);
+            SyscallTable.checkRange("write " + f.name(), buf, off, len);
+            return f.write(buf, off, len);
+        });
+        t.register(Syscall.of(Sys.OPEN, "open", STRING, INT, INT), (p, a) -> {
+            String path = absolute(p.cwd(), (String) a[0]);
+            int flags = (Integer) a[1];
+            Map.Entry<NameSpace, String> where = k.resolve(path);
+            if (where == null) {
+                throw new KernelException(Errno.ENOENT, path, "no such file or directory");
+            }
+            OpenFile f = where.getKey().open(p, path, where.getValue(), flags, (Integer) a[2] & ~p.umask());
+            return p.fds().install(new AccessCheckedFile(f, flags));
+        });
+        t.register(Syscall.of(Sys.CLOSE, "close", INT), (p, a) -> {
+            p.fds().close((Integer) a[0]);
+            return 0;
+        });
+        t.register(Syscall.of(Sys.IOCTL, "ioctl", INT, LONG, LONG),
+                (p, a) -> p.fds().get((Integer) a[0]).ioctl((Long) a[1], (Long) a[2]));
+        t.register(Syscall.of(Sys.DUP, "dup", INT), (p, a) -> p.fds().dup((Integer) a[0]));
+        t.register(Syscall.of(Sys.DUP2, "dup2", INT, INT), (p, a) -> p.fds().dup2((Integer) a[0], (Integer) a[1]));
+        t.register(Syscall.of(Sys.GETPID, "getpid"), (p, a) -> p.pid());
+        t.register(Syscall.of(Sys.UMASK, "umask", INT), (p, a) -> p.setUmask((Integer) a[0]));
+        t.register(Syscall.of(Sys.GETUID, "getuid"), (p, a) -> p.credentials().uid());
+        t.register(Syscall.of(Sys.GETGID, "getgid"), (p, a) -> p.credentials().gid());
+    }
+
+    /** {@code path} made absolute against {@code cwd}; {@code ENAMETOOLONG}, {@code ENOENT} for "". */
+    static String absolute(String cwd, String path) {
+        if (path.isEmpty()) {
+            throw new KernelException(Errno.ENOENT, "\"\"", "empty path");
+        }
+        if (path.length() > KernelInstance.PATH_MAX) {
+            throw new KernelException(Errno.ENAMETOOLONG, path.substring(0, 32) + "...",
+                    "path longer than " + KernelInstance.PATH_MAX);
+        }
+        if (path.indexOf('\0') >= 0) {
+            throw new KernelException(Errno.EINVAL, path.replace('\0', '?'), "path contains NUL");
+        }
+        return path.startsWith("/") ? path : (cwd.endsWith("/") ? cwd : cwd + "/") + path;
+    }
+
+    /** Enforces the access mode a descriptor was opened with. */
+    private record AccessCheckedFile(OpenFile file, int flags) implements OpenFile {
+        @Override
+        public String name() {
+            return file.name();
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) {
+            if (!Sys.readable(flags)) {
+                throw new KernelException(Errno.EBADF, name(), "not open for reading");
+            }
+            return file.read(buf, off, len);
+        }
+
+        @Override
+        public int write(byte[] buf, int off, int len) {
+            if (!Sys.writable(flags)) {
+                throw new KernelException(Errno.EBADF, name(), "not open for writing");
+            }
+            return file.write(buf, off, len);
+        }
+
+        @Override
+        public long ioctl(long request, long arg) {
+            return file.ioctl(request, arg);
+        }
+
+        @Override
+        public void release() {
+            file.release();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.anykernel.base.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Copy-in and copy-out of call arguments crossing into an isolated domain, so the domain never aliases
+ * the caller's memory: byte arrays and buffers are copied in, and what the domain wrote is copied back
+ * after the call. Everything else a kernel service may take is immutable (primitives, strings, enums,
+ * records of those).
+ */
+final class Copier {
+    private Copier() {
+    }
+
+    /** Private copies of {@code args}, or {@code args} itself when nothing needs copying. */
+    static Object[] copyIn(Object[] args) {
+        if (args == null) {
+            return null;
+        }
+        Object[] out = null;
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            Object c = copy(a);
+            if (c != a) {
+                if (out == null) {
+                    out = args.clone();
+                }
+                out[i] = c;
+            }
+        }
+        return out == null ? args : out;
+    }
+
+    /** Writes back into the caller's arrays and buffers what the domain left in the copies. */
+    static void copyOut(Object[] original, Object[] copies) {
+        if (copies == original || copies == null) {
+            return;
+        }
+        for (int i = 0; i < original.length; i++) {
+            if (original[i] instanceof byte[] o && copies[i] instanceof byte[] c) {
+                System.arraycopy(c, 0, o, 0, o.length);
+            } else if (original[i] instanceof ByteBuffer o && copies[i] instanceof ByteBuffer c && !o.isReadOnly()) {
+                int start = o.position();
+                ByteBuffer src = c.duplicate();
+                src.flip();
+                o.put(src);
+                o.position(start + c.position());
+            } else if (original[i] instanceof ByteBuffer o && copies[i] instanceof ByteBuffer c) {
+                o.position(o.position() + c.position());
+            }
+        }
+    }
+
+    /** A private copy of one value (or the value itself when it is immutable). */
+    static Object copy(Object a) {
+        if (a instanceof byte[] b) {
+            return b.clone();
+        }
+        if (a instanceof ByteBuffer b) {
+            ByteBuffer c = ByteBuffer.allocate(b.remaining());
+            c.put(b.duplicate());
+            c.clear();
+            return c;
+        }
+        if (a instanceof int[] b) {
+            return b.clone();
+        }
+        if (a instanceof long[] b) {
+            return b.clone();
+        }
+        if (a instanceof Object[] b) {
+            return b.clone();
+        }
+        return a;
+    }
+}

@@ -1,0 +1,333 @@
+package org.anykernel.base.internal;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.anykernel.base.api.DomainDescriptor;
+import org.anykernel.base.api.DomainInfo;
+import org.anykernel.base.api.DomainState;
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Placement;
+import org.anykernel.base.spi.Hypercalls;
+
+/**
+ * A domain: the unit of placement, isolation and restart. Holds the descriptor in force and the call path
+ * it implies (its {@link Mode}), switched atomically on re-placement; runs calls on that path with faults
+ * contained and deadlines watched.
+ */
+final class Domain {
+    /** How long a caller spins for a hand-off answer before parking. */
+    static final long CALLER_SPIN_NANOS = 20_000;
+
+    /** The descriptor in force and its call path. Immutable: re-placement swaps the whole mode. */
+    record Mode(DomainDescriptor descriptor, HandOffExecutor executor, Semaphore vcpus) {
+        Placement placement() {
+            return descriptor.placement();
+        }
+    }
+
+    /** A call that migrated into the domain on its caller's thread, watched by the supervisor. */
+    static final class InFlight {
+        final Thread thread = Thread.currentThread();
+        final long start = System.nanoTime();
+        final Front front;
+        final Method method;
+        volatile boolean timedOut;
+
+        InFlight(Front front, Method method) {
+            this.front = front;
+            this.method = method;
+        }
+    }
+
+    private static final Object RETRY = new Object();
+
+    private final String name;
+    private final Hypercalls host;
+    private final Supervisor supervisor;
+    private final MemoryAccount account;
+    private final CallStats stats = new CallStats();
+    private final Set<Front> fronts = new CopyOnWriteArraySet<>();
+    private final Set<InFlight> migrating = ConcurrentHashMap.newKeySet();
+    private final Deque<Long> restartTimes = new ArrayDeque<>();
+    private volatile Mode mode;
+    private volatile DomainState state = DomainState.ACTIVE;
+    private volatile String lastFault = "";
+    private volatile String rejected = "";
+    private volatile int restarts;
+    private int generation;
+
+    Domain(DomainDescriptor descriptor, Hypercalls host, Supervisor supervisor) {
+        this.name = descriptor.name();
+        this.host = host;
+        this.supervisor = supervisor;
+        this.account = new MemoryAccount(name, descriptor.memoryQuota());
+        apply(descriptor);
+    }
+
+    String name() {
+        return name;
+    }
+
+    MemoryAccount account() {
+        return account;
+    }
+
+    DomainDescriptor descriptor() {
+        return mode.descriptor();
+    }
+
+    Placement placement() {
+        return mode.placement();
+    }
+
+    DomainState state() {
+        return state;
+    }
+
+    void setState(DomainState s) {
+        state = s;
+    }
+
+    Set<Front> fronts() {
+        return fronts;
+    }
+
+    Set<InFlight> migrating() {
+        return migrating;
+    }
+
+    CallStats stats() {
+        return stats;
+    }
+
+    void setLastFault(String f) {
+        lastFault = f;
+    }
+
+    void setRejected(String r) {
+        rejected = r;
+    }
+
+    /** Records a restart now; false if that would exceed the intensity limit (N restarts in T seconds). */
+    synchronized boolean admitRestart(long nowMillis) {
+        DomainDescriptor d = descriptor();
+        while (!restartTimes.isEmpty() && nowMillis - restartTimes.peekFirst() > d.periodSeconds() * 1000L) {
+            restartTimes.pollFirst();
+        }
+        if (restartTimes.size() >= d.intensity()) {
+            return false;
+        }
+        restartTimes.addLast(nowMillis);
+        restarts++;
+        return true;
+    }
+
+    synchronized void clearRestartHistory() {
+        restartTimes.clear();
+    }
+
+    /**
+     * Puts a descriptor in force. The call path is swapped atomically: calls already queued on an old
+     * executor are still run by it (it drains), new calls take the new path.
+     */
+    synchronized void apply(DomainDescriptor nd) {
+        Mode old = mode;
+        boolean sameShape = old != null && old.placement() == nd.placement() && old.descriptor().ipc() == nd.ipc()
+                && old.descriptor().vcpus() == nd.vcpus();
+        mode = sameShape ? new Mode(nd, old.executor(), old.vcpus()) : newMode(nd);
+        account.setQuota(nd.memoryQuota());
+        if (!sameShape && old != null && old.executor() != null) {
+            old.executor().drain();
+        }
+    }
+
+    private Mode newMode(DomainDescriptor nd) {
+        HandOffExecutor ex = nd.placement() == Placement.ISOLATED && nd.ipc() == DomainDescriptor.Ipc.HANDOFF
+                ? new HandOffExecutor(this, nd.vcpus(), host, ++generation) : null;
+        return new Mode(nd, ex, new Semaphore(nd.vcpus()));
+    }
+
+    /** Restart: fails what is queued, abandons the old threads, starts fresh ones. */
+    synchronized void resetThreads(String why) {
+        Mode old = mode;
+        mode = newMode(old.descriptor());
+        if (old.executor() != null) {
+            old.executor().kill(why);
+        }
+        for (InFlight f : migrating) {
+            f.thread.interrupt();
+        }
+    }
+
+    /** Stops the domain's threads for good (domain deleted or kernel stopping). */
+    synchronized void close() {
+        if (mode.executor() != null) {
+            mode.executor().drain();
+        }
+    }
+
+    DomainInfo info(List<String> bundles) {
+        return new DomainInfo(descriptor(), state, fronts.size(), bundles, restarts, account.used(), lastFault, rejected);
+    }
+
+    // ---- calls
+
+    /** Runs a call of {@code front} on {@code target} along the domain's current path. */
+    Object call(Front front, Object target, Method m, Object[] args) throws Throwable {
+        for (;;) {
+            Mode md = mode;
+            if (state == DomainState.FAILED) {
+                throw new KernelException(Errno.ENXIO, front.describe(m), "domain " + name + " is stopped: " + lastFault);
+            }
+            switch (md.placement()) {
+                case COLOCATED:
+                    return direct(front, target, m, args);
+                case ISOLATED:
+                    if (md.executor() == null) {
+                        return migrate(md, front, target, m, args);
+                    }
+                    Object r = handOff(md, front, target, m, args);
+                    if (r != RETRY) {
+                        return r;
+                    }
+                    continue;
+                default:
+                    throw new KernelException(Errno.ENXIO, front.describe(m),
+                            "domain " + name + " is library-placed: no shared instance");
+            }
+        }
+    }
+
+    private Object direct(Front front, Object target, Method m, Object[] args) {
+        stats.call();
+        boolean sample = (ThreadLocalRandom.current().nextInt() & 15) == 0;
+        long t0 = sample ? System.nanoTime() : 0;
+        MemoryAccount prev = ExecutionContext.enter(account);
+        try {
+            front.injectFault(m);
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw contain(front, m, e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            throw contain(front, m, e);
+        } finally {
+            ExecutionContext.exit(prev, account);
+            if (sample) {
+                stats.latency(System.nanoTime() - t0);
+            }
+        }
+    }
+
+    private Object handOff(Mode md, Front front, Object target, Method m, Object[] args) throws Throwable {
+        Object[] copies = Copier.copyIn(args);
+        Call c = new Call(front, target, m, copies);
+        if (!md.executor().submit(c)) {
+            return RETRY;
+        }
+        long t0 = System.nanoTime();
+        long watchdog = TimeUnit.MILLISECONDS.toNanos(md.descriptor().watchdogMillis());
+        if (!c.await(t0 + watchdog, CALLER_SPIN_NANOS)) {
+            stats.error();
+            if (c.wasStarted()) {
+                supervisor.hung(this, front.describe(m), md.descriptor().watchdogMillis());
+            }
+            throw new KernelException(Errno.ETIMEDOUT, front.describe(m),
+                    "no answer from domain " + name + " within " + md.descriptor().watchdogMillis() + " ms");
+        }
+        stats.latency(System.nanoTime() - t0);
+        if (c.error != null) {
+            throw c.error;
+        }
+        Copier.copyOut(args, copies);
+        return c.result;
+    }
+
+    /** Worker side of a hand-off: runs the call in the domain with faults contained. */
+    void runInDomain(Call c) {
+        stats.call();
+        try {
+            c.front.injectFault(c.method);
+            c.complete(Copier.copy(c.method.invoke(c.target, c.args)), null);
+        } catch (InvocationTargetException e) {
+            c.complete(null, contain(c.front, c.method, e.getCause()));
+        } catch (Throwable t) {
+            c.complete(null, contain(c.front, c.method, t));
+        }
+    }
+
+    private Object migrate(Mode md, Front front, Object target, Method m, Object[] args) {
+        long watchdog = md.descriptor().watchdogMillis();
+        long t0 = System.nanoTime();
+        try {
+            if (!md.vcpus().tryAcquire(watchdog, TimeUnit.MILLISECONDS)) {
+                stats.error();
+                throw new KernelException(Errno.ETIMEDOUT, front.describe(m),
+                        "all " + md.descriptor().vcpus() + " vCPUs of domain " + name + " busy for " + watchdog + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException(Errno.EINTR, front.describe(m), "interrupted waiting for a vCPU");
+        }
+        stats.call();
+        InFlight flight = new InFlight(front, m);
+        migrating.add(flight);
+        Object[] copies = Copier.copyIn(args);
+        MemoryAccount prev = ExecutionContext.enter(account);
+        try {
+            front.injectFault(m);
+            Object r = m.invoke(target, copies);
+            if (flight.timedOut) {
+                throw timedOut(front, m, watchdog);
+            }
+            Copier.copyOut(args, copies);
+            return Copier.copy(r);
+        } catch (InvocationTargetException e) {
+            if (flight.timedOut) {
+                throw timedOut(front, m, watchdog);
+            }
+            throw contain(front, m, e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            if (flight.timedOut) {
+                throw timedOut(front, m, watchdog);
+            }
+            throw contain(front, m, e);
+        } finally {
+            ExecutionContext.exit(prev, account);
+            migrating.remove(flight);
+            md.vcpus().release();
+            stats.latency(System.nanoTime() - t0);
+        }
+    }
+
+    private KernelException timedOut(Front front, Method m, long watchdog) {
+        Thread.interrupted();
+        stats.error();
+        return new KernelException(Errno.ETIMEDOUT, front.describe(m),
+                "domain " + name + " did not finish within " + watchdog + " ms");
+    }
+
+    /**
+     * What the caller gets for a throwable from driver code: a {@link KernelException} passes as is (an
+     * ordinary error return); anything else is a fault, reported to the supervisor, and becomes {@code EIO}.
+     */
+    private KernelException contain(Front front, Method m, Throwable t) {
+        if (t instanceof KernelException ke) {
+            stats.error();
+            return ke;
+        }
+        stats.fault();
+        supervisor.fault(this, front.describe(m), t);
+        return new KernelException(Errno.EIO, front.describe(m), "driver fault in domain " + name + ": " + t);
+    }
+}

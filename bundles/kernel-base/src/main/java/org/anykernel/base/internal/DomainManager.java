@@ -1,0 +1,587 @@
+package org.anykernel.base.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.anykernel.base.api.DomainDescriptor;
+import org.anykernel.base.api.DomainDescriptor.RestartPolicy;
+import org.anykernel.base.api.DomainInfo;
+import org.anykernel.base.api.DomainState;
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.KernelService;
+import org.anykernel.base.api.Placement;
+import org.anykernel.base.api.ServiceInfo;
+import org.anykernel.base.spi.Hypercalls;
+import org.anykernel.base.spi.KernelServiceRef;
+import org.osgi.framework.AllServiceListener;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceObjects;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places drivers: keeps the domains (from their descriptors), finds drivers' raw kernel services, and
+ * keeps one front per raw service registered in its place, bound to the raw object and the domain's
+ * call path. Every descriptor change ends in {@link #reconcile}, which moves fronts to the domain and
+ * placement the descriptors now say.
+ */
+final class DomainManager implements AllServiceListener, SynchronousBundleListener {
+    /** Manifest header naming a driver bundle. */
+    static final String DRIVER_HEADER = "Anykernel-Driver";
+    private static final Logger LOG = LoggerFactory.getLogger(DomainManager.class);
+
+    private final BundleContext ctx;
+    private final Hypercalls host;
+    private final Supervisor supervisor;
+    private final EventLog events;
+    private final KernelInstance global;
+    private final Map<String, Domain> domains = new ConcurrentHashMap<>();
+    private final Map<String, String> pidToDomain = new ConcurrentHashMap<>();
+    private final Map<Front.Key, Front> fronts = new ConcurrentHashMap<>();
+    private final Map<Long, Front.Key> rawKeys = new ConcurrentHashMap<>();
+    private final Map<Long, ServiceReference<?>> rawRefs = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, Optional<Class<?>>>> interfaceCache = new ConcurrentHashMap<>();
+    private final Map<String, String> pendingRejections = new ConcurrentHashMap<>();
+
+    DomainManager(BundleContext ctx, Hypercalls host, Supervisor supervisor, EventLog events, KernelInstance global) {
+        this.ctx = ctx;
+        this.host = host;
+        this.supervisor = supervisor;
+        this.events = events;
+        this.global = global;
+        Domain kernel = new Domain(DomainDescriptor.defaults(DomainDescriptor.DEFAULT_DOMAIN, Placement.COLOCATED),
+                host, supervisor);
+        domains.put(kernel.name(), kernel);
+    }
+
+    /** Starts watching: picks up drivers already registered. */
+    void open() {
+        ctx.addBundleListener(this);
+        ctx.addServiceListener(this);
+        try {
+            ServiceReference<?>[] all = ctx.getAllServiceReferences(null, null);
+            if (all != null) {
+                for (ServiceReference<?> ref : all) {
+                    if (isRawKernelService(ref)) {
+                        warnIfUsed(ref);
+                        onRawRegistered(ref);
+                    }
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void warnIfUsed(ServiceReference<?> ref) {
+        Bundle[] users = ref.getUsingBundles();
+        if (users != null) {
+            for (Bundle u : users) {
+                if (u.getBundleId() != ctx.getBundle().getBundleId()) {
+                    events.post("WARNING", DomainDescriptor.DEFAULT_DOMAIN, "bundle " + u.getSymbolicName()
+                            + " bound to the raw service of " + driverName(ref.getBundle())
+                            + " before kernel-base started: start kernel-base at a lower start level");
+                }
+            }
+        }
+    }
+
+    void close() {
+        ctx.removeServiceListener(this);
+        ctx.removeBundleListener(this);
+        for (Front f : fronts.values()) {
+            unregister(f);
+            f.releaseTarget();
+        }
+        domains.values().forEach(Domain::close);
+    }
+
+    // ---- what is a driver, what is raw
+
+    static String driverName(Bundle b) {
+        if (b == null) {
+            return null;
+        }
+        Dictionary<String, String> h = b.getHeaders("");
+        return h == null ? null : h.get(DRIVER_HEADER);
+    }
+
+    /** The {@link KernelService} interfaces among a service's object classes (loaded through its bundle). */
+    List<Class<?>> kernelInterfaces(ServiceReference<?> ref) {
+        Bundle b = ref.getBundle();
+        if (b == null || driverName(b) == null) {
+            return List.of();
+        }
+        Map<String, Optional<Class<?>>> cache = interfaceCache.computeIfAbsent(b.getBundleId(), k -> new ConcurrentHashMap<>());
+        List<Class<?>> out = new ArrayList<>();
+        for (String name : (String[]) ref.getProperty("objectClass")) {
+            Optional<Class<?>> c = cache.computeIfAbsent(name, n -> {
+                try {
+                    Class<?> cl = b.loadClass(n);
+                    return cl.isInterface() && cl.isAnnotationPresent(KernelService.class) ? Optional.of(cl) : Optional.empty();
+                } catch (ClassNotFoundException | IllegalStateException e) {
+                    return Optional.empty();
+                }
+            });
+            c.ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Whether {@code ref} is a driver's own kernel service (to be hidden behind a front). */
+    boolean isRawKernelService(ServiceReference<?> ref) {
+        return ref.getProperty(Front.FRONT) == null && !kernelInterfaces(ref).isEmpty();
+    }
+
+    /** The domain a driver bundle belongs to, or null for a bundle that is no driver. */
+    Domain domainOf(Bundle b) {
+        String name = driverName(b);
+        return name == null ? null : domainFor(name);
+    }
+
+    Domain domainFor(String driver) {
+        for (Domain d : domains.values()) {
+            if (d.descriptor().components().contains(driver)) {
+                return d;
+            }
+        }
+        return domains.get(DomainDescriptor.DEFAULT_DOMAIN);
+    }
+
+    Collection<Domain> domainList() {
+        return domains.values();
+    }
+
+    Domain domain(String name) {
+        Domain d = domains.get(name);
+        if (d == null) {
+            throw new KernelException(Errno.ENOENT, "domain " + name, "no such domain");
+        }
+        return d;
+    }
+
+    // ---- raw services come and go
+
+    @Override
+    public void serviceChanged(ServiceEvent event) {
+        ServiceReference<?> ref = event.getServiceReference();
+        long id = (Long) ref.getProperty("service.id");
+        switch (event.getType()) {
+            case ServiceEvent.REGISTERED -> {
+                if (isRawKernelService(ref)) {
+                    onRawRegistered(ref);
+                }
+            }
+            case ServiceEvent.MODIFIED -> {
+                Front.Key key = rawKeys.get(id);
+                Front f = key == null ? null : fronts.get(key);
+                if (f != null) {
+                    f.setRaw(ref, ctx.getServiceObjects(cast(ref)), properties(ref));
+                    updateProperties(f);
+                }
+            }
+            case ServiceEvent.UNREGISTERING, ServiceEvent.MODIFIED_ENDMATCH -> {
+                rawRefs.remove(id);
+                Front.Key key = rawKeys.remove(id);
+                Front f = key == null ? null : fronts.get(key);
+                if (f != null) {
+                    f.dropRaw();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ServiceReference<Object> cast(ServiceReference<?> ref) {
+        return (ServiceReference<Object>) ref;
+    }
+
+    private static Map<String, Object> properties(ServiceReference<?> ref) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        for (String k : ref.getPropertyKeys()) {
+            p.put(k, ref.getProperty(k));
+        }
+        return p;
+    }
+
+    private void onRawRegistered(ServiceReference<?> ref) {
+        List<Class<?>> ifaces = kernelInterfaces(ref);
+        String driver = driverName(ref.getBundle());
+        String component = String.valueOf(Optional.ofNullable(ref.getProperty("component.name"))
+                .orElse(Optional.ofNullable(ref.getProperty("service.pid")).orElse("")));
+        List<String> names = ifaces.stream().map(Class::getName).sorted().toList();
+        Front.Key key = new Front.Key(driver, component, names);
+        long id = (Long) ref.getProperty("service.id");
+        rawRefs.put(id, ref);
+        rawKeys.put(id, key);
+        Front f = fronts.computeIfAbsent(key, k -> {
+            Domain d = domainFor(driver);
+            Front nf = new Front(k, ifaces.get(0).getClassLoader(), ifaces.toArray(Class<?>[]::new), d);
+            d.fronts().add(nf);
+            return nf;
+        });
+        f.setRaw(ref, ctx.getServiceObjects(cast(ref)), properties(ref));
+        reconcile(f);
+    }
+
+    // ---- library kernels take private instances of raw services
+
+    /** Raw services of a driver, for a library kernel; {@code ENOENT} if the driver is not installed. */
+    List<ServiceReference<?>> rawServicesOf(String driver) {
+        boolean installed = Arrays.stream(ctx.getBundles()).anyMatch(b -> driver.equals(driverName(b)));
+        if (!installed) {
+            throw new KernelException(Errno.ENOENT, "driver " + driver, "not installed");
+        }
+        List<ServiceReference<?>> out = rawRefs.values().stream().filter(r -> driver.equals(driverName(r.getBundle())))
+                .toList();
+        if (out.isEmpty()) {
+            throw new KernelException(Errno.ENXIO, "driver " + driver, "installed but provides no kernel service (not started?)");
+        }
+        return out;
+    }
+
+    BundleContext context() {
+        return ctx;
+    }
+
+    // ---- descriptors
+
+    /** A descriptor was created or changed: validate all of it, then apply, or keep the old state. */
+    synchronized void configure(String pid, Map<String, ?> props) {
+        String name = pid.contains("~") ? pid.substring(pid.indexOf('~') + 1) : null;
+        DomainDescriptor d;
+        try {
+            d = DomainDescriptor.parse(name, props);
+            validate(d);
+        } catch (KernelException e) {
+            String key = name != null ? name : pid;
+            Domain existing = domains.get(pidToDomain.getOrDefault(pid, key));
+            if (existing != null) {
+                existing.setRejected(e.getMessage());
+            } else {
+                pendingRejections.put(key, e.getMessage());
+            }
+            events.post("REJECTED", key, e.getMessage() + " (descriptor " + pid + " not applied; previous state kept)");
+            return;
+        }
+        pendingRejections.remove(d.name());
+        String previousName = pidToDomain.put(pid, d.name());
+        if (previousName != null && !previousName.equals(d.name())) {
+            removeDomain(previousName);
+        }
+        Domain existing = domains.get(d.name());
+        if (existing == null) {
+            domains.put(d.name(), new Domain(d, host, supervisor));
+            events.post("CREATED", d.name(), d.placement().label() + " " + d.components());
+        } else {
+            Placement before = existing.placement();
+            existing.apply(d);
+            existing.setRejected("");
+            if (before != d.placement()) {
+                events.post("PLACED", d.name(), before.label() + " -> " + d.placement().label());
+            }
+        }
+        reconcileAll();
+    }
+
+    /** Semantic checks a single descriptor cannot make alone. */
+    private void validate(DomainDescriptor d) {
+        if (d.name().equals(DomainDescriptor.DEFAULT_DOMAIN) && !d.components().isEmpty()) {
+            throw new KernelException(Errno.EINVAL, "domain kernel: field 'components': the default domain takes every unnamed driver; name none");
+        }
+        for (String c : d.components()) {
+            for (Domain other : domains.values()) {
+                if (!other.name().equals(d.name()) && other.descriptor().components().contains(c)) {
+                    throw new KernelException(Errno.EINVAL, "domain " + d.name() + ": field 'components': driver '" + c
+                            + "' is already in domain " + other.name());
+                }
+            }
+        }
+        for (String g : d.grants()) {
+            if (!g.equals("*") && !exported(g)) {
+                throw new KernelException(Errno.EINVAL, "domain " + d.name() + ": field 'grants': unknown service '" + g
+                        + "' (no installed bundle exports its package)");
+            }
+        }
+    }
+
+    private boolean exported(String className) {
+        int dot = className.lastIndexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        String pkg = className.substring(0, dot);
+        for (Bundle b : ctx.getBundles()) {
+            BundleRevision r = b.adapt(BundleRevision.class);
+            List<BundleCapability> caps = r == null ? List.of() : r.getDeclaredCapabilities(BundleRevision.PACKAGE_NAMESPACE);
+            for (BundleCapability c : caps) {
+                if (pkg.equals(c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    synchronized void deleted(String pid) {
+        String name = pidToDomain.remove(pid);
+        if (name != null) {
+            removeDomain(name);
+            reconcileAll();
+        }
+    }
+
+    private void removeDomain(String name) {
+        if (name.equals(DomainDescriptor.DEFAULT_DOMAIN)) {
+            domains.get(name).apply(DomainDescriptor.defaults(name, Placement.COLOCATED));
+            return;
+        }
+        Domain d = domains.remove(name);
+        if (d != null) {
+            events.post("DELETED", name, "its drivers move to domain " + DomainDescriptor.DEFAULT_DOMAIN);
+            d.close();
+        }
+    }
+
+    /** Moves a domain to another placement, as a descriptor change would. */
+    synchronized String place(String what, Placement p) {
+        Domain d = domains.get(what);
+        if (d == null) {
+            d = findServiceDomain(what);
+        }
+        Placement before = d.placement();
+        d.apply(d.descriptor().withPlacement(p));
+        events.post("PLACED", d.name(), before.label() + " -> " + p.label() + " (kernel:place)");
+        reconcileAll();
+        return d.name();
+    }
+
+    /** Applies a fault plan to the fronts of a domain, or to one service's front. */
+    int fault(String what, org.anykernel.base.api.FaultSpec spec) {
+        Domain d = domains.get(what);
+        List<Front> targets = new ArrayList<>();
+        if (d != null) {
+            targets.addAll(d.fronts());
+        } else {
+            for (Front f : fronts.values()) {
+                if (matches(f.info(), what)) {
+                    targets.add(f);
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new KernelException(Errno.ENOENT, what, "no such domain or service");
+        }
+        targets.forEach(f -> f.setFault(spec));
+        events.post("FAULT-PLAN", targets.get(0).domain().name(), spec.kind().name().toLowerCase() + " on " + what
+                + (spec.every() == 0 ? " (once)" : " (every " + spec.every() + " calls)"));
+        return targets.size();
+    }
+
+    private static boolean matches(ServiceInfo i, String what) {
+        return String.valueOf(i.id()).equals(what) || i.component().equals(what) || i.driver().equals(what)
+                || i.component().endsWith("." + what) || i.interfaces().stream().anyMatch(n -> n.equals(what) || n.endsWith("." + what));
+    }
+
+    private Domain findServiceDomain(String what) {
+        for (Front f : fronts.values()) {
+            if (matches(f.info(), what)) {
+                return f.domain();
+            }
+        }
+        throw new KernelException(Errno.ENOENT, what, "no such domain or service");
+    }
+
+    // ---- reconciliation: make every front match what the descriptors say
+
+    void reconcileAll() {
+        fronts.values().forEach(this::reconcile);
+    }
+
+    private void reconcile(Front f) {
+        synchronized (f) {
+            Domain want = domainFor(f.key().driver());
+            Domain had = f.domain();
+            if (want != had) {
+                had.fronts().remove(f);
+                want.fronts().add(f);
+                f.setDomain(want);
+            }
+            if (want.placement() == Placement.LIBRARY) {
+                unregister(f);
+                f.releaseTarget();
+                return;
+            }
+            if (f.rawRef() != null) {
+                f.acquireTarget();
+            }
+            if (f.registration() == null) {
+                register(f);
+            } else {
+                updateProperties(f);
+            }
+        }
+    }
+
+    private void register(Front f) {
+        String[] names = f.key().interfaces().toArray(String[]::new);
+        f.setRegistration(ctx.registerService(names, f.proxy(), f.frontProperties()));
+        global.bindAll(ref(f));
+    }
+
+    private void unregister(Front f) {
+        if (f.registration() != null) {
+            global.unbindAll(ref(f));
+            try {
+                f.registration().unregister();
+            } catch (IllegalStateException alreadyGone) {
+                LOG.debug("front of {} already unregistered", f.key().driver());
+            }
+            f.setRegistration(null);
+        }
+    }
+
+    private void updateProperties(Front f) {
+        if (f.registration() != null) {
+            f.registration().setProperties(f.frontProperties());
+        }
+    }
+
+    KernelServiceRef ref(Front f) {
+        Map<String, Object> p = new HashMap<>();
+        var props = f.frontProperties();
+        for (var e = props.keys(); e.hasMoreElements();) {
+            String k = e.nextElement();
+            p.put(k, props.get(k));
+        }
+        return new KernelServiceRef(f.proxy(), p);
+    }
+
+    /** Every registered front, as faction bindings. */
+    List<KernelServiceRef> registeredFronts() {
+        return fronts.values().stream().filter(f -> f.registration() != null).map(this::ref).toList();
+    }
+
+    // ---- bundles
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        Bundle b = event.getBundle();
+        switch (event.getType()) {
+            case BundleEvent.UNINSTALLED, BundleEvent.UPDATED, BundleEvent.UNRESOLVED -> {
+                interfaceCache.remove(b.getBundleId());
+                if (event.getType() == BundleEvent.UNINSTALLED) {
+                    String driver = driverName(b);
+                    fronts.values().removeIf(f -> {
+                        if (f.key().driver().equals(driver) && f.rawRef() == null) {
+                            synchronized (f) {
+                                unregister(f);
+                                f.domain().fronts().remove(f);
+                            }
+                            return true;
+                        }
+                        return false;
+                    });
+                }
+            }
+            case BundleEvent.STOPPED -> {
+                Domain d = domainOf(b);
+                Bundle system = ctx.getBundle(0);
+                if (d != null && d.descriptor().restart() == RestartPolicy.ALWAYS && !supervisor.isStopping(b)
+                        && system.getState() == Bundle.ACTIVE && d.state() == DomainState.ACTIVE) {
+                    supervisor.stoppedUnexpectedly(d, b);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The bundles whose drivers are in domain {@code d}. */
+    List<Bundle> bundlesOf(Domain d) {
+        List<Bundle> out = new ArrayList<>();
+        for (Bundle b : ctx.getBundles()) {
+            if (domainOf(b) == d) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** Waits (bounded) until every front of {@code d} has its driver object. */
+    boolean awaitBound(Domain d, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (d.fronts().stream().allMatch(Front::bound)) {
+                return true;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return d.fronts().stream().allMatch(Front::bound);
+    }
+
+    // ---- views
+
+    List<DomainInfo> domainInfos() {
+        List<DomainInfo> out = new ArrayList<>();
+        for (Domain d : domains.values()) {
+            out.add(d.info(bundlesOf(d).stream().map(Bundle::getSymbolicName).toList()));
+        }
+        out.sort((a, b) -> a.name().equals(DomainDescriptor.DEFAULT_DOMAIN) ? -1
+                : b.name().equals(DomainDescriptor.DEFAULT_DOMAIN) ? 1 : a.name().compareTo(b.name()));
+        return out;
+    }
+
+    List<ServiceInfo> serviceInfos() {
+        List<ServiceInfo> out = new ArrayList<>(fronts.values().stream().map(Front::info).toList());
+        out.sort((a, b) -> (a.domain() + a.interfaces()).compareTo(b.domain() + b.interfaces()));
+        return out;
+    }
+
+    Map<String, String> pendingRejections() {
+        return pendingRejections;
+    }
+
+    boolean settled() {
+        for (Domain d : domains.values()) {
+            if (d.state() == DomainState.RESTARTING) {
+                return false;
+            }
+            if (d.placement() != Placement.LIBRARY && !d.fronts().stream().allMatch(Front::bound)) {
+                return false;
+            }
+            for (String c : d.descriptor().components()) {
+                boolean present = Arrays.stream(ctx.getBundles())
+                        .anyMatch(b -> c.equals(driverName(b)) && b.getState() == Bundle.ACTIVE);
+                if (!present) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

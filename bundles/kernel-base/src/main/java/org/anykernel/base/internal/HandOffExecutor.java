@@ -1,0 +1,101 @@
+package org.anykernel.base.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.spi.Hypercalls;
+
+/**
+ * An isolated domain's own threads (its virtual CPUs): they take calls from one queue and run them in
+ * the domain's context. Idle workers spin a little before parking, so a steady stream of calls avoids
+ * the slow cross-CPU wake-up; a stopped executor either drains its queue (re-placement) or fails it
+ * (restart).
+ */
+final class HandOffExecutor {
+    /** How long an idle worker spins before it parks. */
+    static final long WORKER_SPIN_NANOS = 50_000;
+
+    private final Domain domain;
+    private final LinkedTransferQueue<Call> queue = new LinkedTransferQueue<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean accepting = true;
+    private volatile boolean stopped;
+
+    HandOffExecutor(Domain domain, int vcpus, Hypercalls host, int generation) {
+        this.domain = domain;
+        for (int i = 0; i < vcpus; i++) {
+            workers.add(host.spawn("anyk-" + domain.name() + "-g" + generation + "-" + i, false, this::work));
+        }
+    }
+
+    /** Queues a call; false if this executor no longer takes calls (the caller re-reads the domain's mode). */
+    boolean submit(Call c) {
+        if (!accepting) {
+            return false;
+        }
+        queue.offer(c);
+        if (!accepting && queue.remove(c)) {
+            return false;
+        }
+        return true;
+    }
+
+    private void work() {
+        MemoryAccount prev = ExecutionContext.enter(domain.account());
+        try {
+            while (!stopped) {
+                Call c = queue.poll();
+                if (c == null) {
+                    long spinEnd = System.nanoTime() + WORKER_SPIN_NANOS;
+                    while (c == null && System.nanoTime() < spinEnd && !stopped) {
+                        Thread.onSpinWait();
+                        c = queue.poll();
+                    }
+                }
+                if (c == null) {
+                    if (!accepting) {
+                        return;
+                    }
+                    try {
+                        c = queue.poll(100, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        if (stopped) {
+                            return;
+                        }
+                        continue;
+                    }
+                    if (c == null) {
+                        continue;
+                    }
+                }
+                if (c.start()) {
+                    domain.runInDomain(c);
+                }
+            }
+        } finally {
+            ExecutionContext.exit(prev, domain.account());
+        }
+    }
+
+    /** Re-placement: takes no more calls, runs what is queued, then lets the workers end. */
+    void drain() {
+        accepting = false;
+    }
+
+    /** Restart: takes no more calls, fails what is queued with EIO, interrupts the workers (a hung one is abandoned). */
+    void kill(String why) {
+        accepting = false;
+        stopped = true;
+        Call c;
+        while ((c = queue.poll()) != null) {
+            if (c.start()) {
+                c.complete(null, new KernelException(Errno.EIO, "domain " + domain.name(), why));
+            }
+        }
+        workers.forEach(Thread::interrupt);
+    }
+}

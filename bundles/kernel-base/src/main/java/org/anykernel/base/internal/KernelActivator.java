@@ -1,0 +1,86 @@
+package org.anykernel.base.internal;
+
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+
+import org.anykernel.base.api.Credentials;
+import org.anykernel.base.api.DomainDescriptor;
+import org.anykernel.base.api.Kernel;
+import org.anykernel.base.api.KernelFactory;
+import org.anykernel.base.spi.Hypercalls;
+import org.anykernel.base.spi.KernelMemory;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.hooks.service.EventListenerHook;
+import org.osgi.framework.hooks.service.FindHook;
+import org.osgi.service.cm.ManagedServiceFactory;
+
+/**
+ * Boots the global kernel inside the framework. The registry hooks go in first, before any driver can be
+ * seen, so no consumer ever binds a raw driver service; hence kernel-base starts at a lower start level
+ * than drivers and their consumers.
+ */
+public final class KernelActivator implements BundleActivator {
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private EventLog events;
+    private Supervisor supervisor;
+    private DomainManager manager;
+    private FactionBinder factions;
+    private KernelInstance global;
+
+    @Override
+    public void start(BundleContext ctx) {
+        Hypercalls host = new JvmHypercalls(System.out);
+        events = new EventLog(ctx);
+        supervisor = new Supervisor(events);
+        MemoryAccount baseAccount = new MemoryAccount("global", Long.MAX_VALUE);
+        global = new KernelInstance("global", host, baseAccount, false);
+        manager = new DomainManager(ctx, host, supervisor, events, global);
+
+        RegistryHooks hooks = new RegistryHooks(manager, ctx.getBundle().getBundleId());
+        registrations.add(ctx.registerService(new String[] {FindHook.class.getName(), EventListenerHook.class.getName()},
+                hooks, null));
+        supervisor.start(manager);
+        BootConfigurations.apply(ctx, manager);
+        manager.open();
+        factions = new FactionBinder(ctx, global, manager);
+        factions.open();
+
+        Hashtable<String, Object> msf = new Hashtable<>();
+        msf.put(Constants.SERVICE_PID, DomainDescriptor.FACTORY_PID);
+        registrations.add(ctx.registerService(ManagedServiceFactory.class, new DomainConfigs(manager), msf));
+
+        GlobalKernel kernel = new GlobalKernel(global, manager, supervisor, events);
+        registrations.add(ctx.registerService(Kernel.class, kernel, null));
+        registrations.add(ctx.registerService(KernelFactory.class, new LibraryKernels(manager, factions, host), null));
+        registrations.add(ctx.registerService(KernelMemory.class, new ContextMemory(baseAccount), null));
+        registrations.add(ctx.registerService(Hypercalls.class, host, null));
+        global.spawn("init", Credentials.ROOT);
+
+        Hashtable<String, Object> cmd = new Hashtable<>();
+        cmd.put("osgi.command.scope", "kernel");
+        cmd.put("osgi.command.function", KernelCommands.FUNCTIONS);
+        registrations.add(ctx.registerService(Object.class, new KernelCommands(kernel, global), cmd));
+        events.post("BOOTED", DomainDescriptor.DEFAULT_DOMAIN, "kernel-base started");
+    }
+
+    @Override
+    public void stop(BundleContext ctx) {
+        for (int i = registrations.size() - 1; i >= 0; i--) {
+            try {
+                registrations.get(i).unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregisters everything of a stopping bundle; ours may be gone already
+            }
+        }
+        registrations.clear();
+        factions.close();
+        manager.close();
+        supervisor.close();
+        global.shutdown();
+        events.close();
+    }
+}

@@ -1,0 +1,177 @@
+package org.anykernel.base.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.anykernel.base.api.Credentials;
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Posix;
+import org.anykernel.base.api.ProcessInfo;
+import org.anykernel.base.spi.FactionInstance;
+import org.anykernel.base.spi.Hypercalls;
+import org.anykernel.base.spi.KernelContext;
+import org.anykernel.base.spi.KernelMemory;
+import org.anykernel.base.spi.KernelProcess;
+import org.anykernel.base.spi.KernelServiceRef;
+import org.anykernel.base.spi.NameSpace;
+import org.anykernel.base.spi.SyscallTable;
+
+/**
+ * One kernel: the global one, or a library kernel. Owns a syscall table, a process table, the name
+ * spaces factions mount, and the faction instances attached to it.
+ */
+final class KernelInstance implements KernelContext {
+    /** Longest path {@code open} accepts ({@code PATH_MAX}). */
+    static final int PATH_MAX = 4096;
+
+    private final String name;
+    private final Hypercalls hypercalls;
+    private final MemoryAccount account;
+    private final KernelMemory memory;
+    private final SyscallTable syscalls = new SyscallTable();
+    private final Map<Integer, KernelProcess> processes = new ConcurrentHashMap<>();
+    private final AtomicInteger nextPid = new AtomicInteger(1);
+    private final ConcurrentSkipListMap<String, NameSpace> mounts = new ConcurrentSkipListMap<>();
+    private final Map<Object, FactionInstance> factions = new ConcurrentHashMap<>();
+    private final boolean enterAccount;
+
+    /**
+     * @param enterAccount whether syscalls run in {@code account} (a library kernel: the whole kernel is one
+     *                     domain) or leave accounting to the fronts (the global kernel)
+     */
+    KernelInstance(String name, Hypercalls hypercalls, MemoryAccount account, boolean enterAccount) {
+        this.name = name;
+        this.hypercalls = hypercalls;
+        this.account = account;
+        this.memory = new ContextMemory(account);
+        this.enterAccount = enterAccount;
+        BaseSyscalls.register(this);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Hypercalls hypercalls() {
+        return hypercalls;
+    }
+
+    @Override
+    public SyscallTable syscalls() {
+        return syscalls;
+    }
+
+    @Override
+    public KernelMemory memory() {
+        return memory;
+    }
+
+    MemoryAccount account() {
+        return account;
+    }
+
+    @Override
+    public AutoCloseable mount(String prefix, NameSpace space) {
+        String p = prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (!p.startsWith("/")) {
+            throw new KernelException(Errno.EINVAL, "mount " + prefix, "not an absolute path");
+        }
+        if (mounts.putIfAbsent(p, space) != null) {
+            throw KernelException.of(Errno.EBUSY, "mount " + p);
+        }
+        return () -> mounts.remove(p, space);
+    }
+
+    /** The name space serving {@code path} and the rest of the path below it. */
+    Map.Entry<NameSpace, String> resolve(String path) {
+        for (Map.Entry<String, NameSpace> e : mounts.descendingMap().entrySet()) {
+            String prefix = e.getKey();
+            if (prefix.equals("/")) {
+                return Map.entry(e.getValue(), path.substring(1));
+            }
+            if (path.equals(prefix)) {
+                return Map.entry(e.getValue(), "");
+            }
+            if (path.startsWith(prefix) && path.charAt(prefix.length()) == '/') {
+                return Map.entry(e.getValue(), path.substring(prefix.length() + 1));
+            }
+        }
+        return null;
+    }
+
+    int spawn(String processName, Credentials credentials) {
+        int pid = nextPid.getAndIncrement();
+        processes.put(pid, new KernelProcess(pid, processName, credentials, this));
+        return pid;
+    }
+
+    KernelProcess process(int pid) {
+        KernelProcess p = processes.get(pid);
+        if (p == null) {
+            throw new KernelException(Errno.ESRCH, "pid " + pid, "no such process");
+        }
+        return p;
+    }
+
+    void exit(int pid) {
+        KernelProcess p = processes.remove(pid);
+        if (p == null) {
+            throw new KernelException(Errno.ESRCH, "pid " + pid, "no such process");
+        }
+        p.fds().closeAll();
+    }
+
+    List<ProcessInfo> processes() {
+        List<ProcessInfo> out = new ArrayList<>();
+        processes.values().forEach(p -> out.add(p.info()));
+        out.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
+        return out;
+    }
+
+    Posix posix(int pid) {
+        KernelProcess p = process(pid);
+        if (!enterAccount) {
+            return (nr, args) -> syscalls.invoke(p, nr, args);
+        }
+        return (nr, args) -> {
+            MemoryAccount prev = ExecutionContext.enter(account);
+            try {
+                return syscalls.invoke(p, nr, args);
+            } finally {
+                ExecutionContext.exit(prev, account);
+            }
+        };
+    }
+
+    // ---- factions
+
+    void attach(Object key, FactionInstance instance) {
+        factions.put(key, instance);
+    }
+
+    FactionInstance detach(Object key) {
+        return factions.remove(key);
+    }
+
+    void bindAll(KernelServiceRef ref) {
+        factions.values().forEach(f -> f.bind(ref));
+    }
+
+    void unbindAll(KernelServiceRef ref) {
+        factions.values().forEach(f -> f.unbind(ref));
+    }
+
+    /** Ends every process and detaches every faction. */
+    void shutdown() {
+        new ArrayList<>(processes.keySet()).forEach(this::exit);
+        factions.values().forEach(FactionInstance::close);
+        factions.clear();
+    }
+}

@@ -1,0 +1,199 @@
+package org.anykernel.base.internal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.anykernel.base.api.DomainDescriptor.RestartPolicy;
+import org.anykernel.base.api.DomainState;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+
+/**
+ * Watches every domain and applies its restart policy, after OTP supervisors: a fault or a hang
+ * restarts the domain (stop its bundles, start them again, fronts re-bind with consumers untouched);
+ * more than N restarts in T seconds stops it for good, and its services answer {@code ENXIO}.
+ * Escalation stops at the domain: the kernel itself never goes down.
+ */
+final class Supervisor {
+    /** How often migrated calls are checked against their deadline. */
+    static final long WATCHDOG_PERIOD_MS = 20;
+
+    private final EventLog events;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "anyk-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Set<Long> stopping = ConcurrentHashMap.newKeySet();
+    private volatile DomainManager manager;
+    private volatile Thread watchdog;
+    private volatile boolean closed;
+
+    Supervisor(EventLog events) {
+        this.events = events;
+    }
+
+    void start(DomainManager m) {
+        manager = m;
+        watch(m::domainList);
+    }
+
+    /** Starts the watchdog over the domains {@code domains} supplies. */
+    void watch(java.util.function.Supplier<java.util.Collection<Domain>> domains) {
+        watchdog = new Thread(() -> watchLoop(domains), "anyk-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    void close() {
+        closed = true;
+        if (watchdog != null) {
+            watchdog.interrupt();
+        }
+        worker.shutdownNow();
+    }
+
+    /** Whether the supervisor itself is stopping this bundle (so its stop is no failure). */
+    boolean isStopping(Bundle b) {
+        return stopping.contains(b.getBundleId());
+    }
+
+    /** Driver code threw: log it once, and restart the domain if its policy says so. */
+    void fault(Domain d, String where, Throwable t) {
+        String line = where + ": " + t;
+        d.setLastFault(line);
+        events.post("FAULT", d.name(), line);
+        if (d.descriptor().restart() != RestartPolicy.NEVER) {
+            schedule(d, "fault: " + line, false);
+        }
+    }
+
+    /** A call overran its watchdog. */
+    void hung(Domain d, String where, long millis) {
+        if (d.state() != DomainState.ACTIVE) {
+            return;
+        }
+        d.setState(DomainState.HUNG);
+        String line = where + ": no answer within " + millis + " ms";
+        d.setLastFault(line);
+        events.post("HUNG", d.name(), line);
+        if (d.descriptor().restart() != RestartPolicy.NEVER) {
+            schedule(d, "hang: " + line, false);
+        }
+    }
+
+    /** A driver bundle of a domain with policy {@code always} stopped without the supervisor asking. */
+    void stoppedUnexpectedly(Domain d, Bundle b) {
+        events.post("STOPPED", d.name(), "bundle " + b.getSymbolicName() + " stopped");
+        schedule(d, "bundle " + b.getSymbolicName() + " stopped", false);
+    }
+
+    /** Restarts a domain on the supervisor's thread; a request for a domain already pending is merged. */
+    void schedule(Domain d, String reason, boolean manual) {
+        if (closed || !pending.add(d.name())) {
+            return;
+        }
+        worker.execute(() -> {
+            try {
+                restart(d, reason, manual);
+            } finally {
+                pending.remove(d.name());
+            }
+        });
+    }
+
+    /** Runs {@link #schedule} and waits for it, bounded. */
+    void restartNow(Domain d, String reason) {
+        schedule(d, reason, true);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(d.descriptor().holdMillis() + 10_000);
+        while (pending.contains(d.name()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void restart(Domain d, String reason, boolean manual) {
+        if (manual) {
+            d.clearRestartHistory();
+        }
+        if (!d.admitRestart(System.currentTimeMillis())) {
+            fail(d, "more than " + d.descriptor().intensity() + " restarts in " + d.descriptor().periodSeconds()
+                    + " s (last: " + reason + ")");
+            return;
+        }
+        long t0 = System.nanoTime();
+        d.setState(DomainState.RESTARTING);
+        events.post("RESTARTING", d.name(), reason);
+        d.resetThreads("domain " + d.name() + " restarting: " + reason);
+        List<Bundle> bundles = manager.bundlesOf(d);
+        try {
+            stopAll(bundles);
+            for (Bundle b : bundles) {
+                b.start(Bundle.START_TRANSIENT);
+            }
+        } catch (BundleException | IllegalStateException e) {
+            fail(d, "restart failed: " + e.getMessage());
+            return;
+        }
+        boolean bound = manager.awaitBound(d, d.descriptor().holdMillis());
+        d.setState(DomainState.ACTIVE);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        events.post("RESTARTED", d.name(), "in " + ms + " ms" + (bound ? "" : " (some services not yet bound)")
+                + " after " + reason);
+    }
+
+    private void stopAll(List<Bundle> bundles) throws BundleException {
+        for (Bundle b : bundles) {
+            if (b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING) {
+                stopping.add(b.getBundleId());
+                try {
+                    b.stop(Bundle.STOP_TRANSIENT);
+                } finally {
+                    stopping.remove(b.getBundleId());
+                }
+            }
+        }
+    }
+
+    private void fail(Domain d, String why) {
+        d.setState(DomainState.FAILED);
+        d.setLastFault(why);
+        d.resetThreads("domain " + d.name() + " stopped: " + why);
+        try {
+            stopAll(manager.bundlesOf(d));
+        } catch (BundleException | IllegalStateException e) {
+            why = why + "; stopping its bundles failed: " + e.getMessage();
+        }
+        events.post("FAILED", d.name(), why);
+    }
+
+    private void watchLoop(java.util.function.Supplier<java.util.Collection<Domain>> domains) {
+        while (!closed) {
+            try {
+                Thread.sleep(WATCHDOG_PERIOD_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Domain d : domains.get()) {
+                long limit = TimeUnit.MILLISECONDS.toNanos(d.descriptor().watchdogMillis());
+                long now = System.nanoTime();
+                for (Domain.InFlight f : d.migrating()) {
+                    if (!f.timedOut && now - f.start > limit) {
+                        f.timedOut = true;
+                        f.thread.interrupt();
+                        hung(d, f.front.describe(f.method), d.descriptor().watchdogMillis());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package org.anykernel.base.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.anykernel.base.api.DomainDescriptor;
+import org.anykernel.base.api.DomainState;
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.FaultSpec;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Placement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.ServiceObjects;
+import org.osgi.framework.ServiceReference;
+
+/** The call paths of a domain, outside OSGi: direct, hand-off and migrating, with faults and deadlines. */
+class DomainCallTest {
+
+    /** What the test driver offers. */
+    public interface Echo {
+        int fill(byte[] buf, int value);
+
+        String thread();
+
+        void boom();
+
+        void sleep(long millis);
+
+        byte[] kept();
+    }
+
+    static final class EchoDriver implements Echo {
+        volatile byte[] kept;
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        @Override
+        public int fill(byte[] buf, int value) {
+            java.util.Arrays.fill(buf, (byte) value);
+            kept = buf;
+            return buf.length;
+        }
+
+        @Override
+        public String thread() {
+            return Thread.currentThread().getName();
+        }
+
+        @Override
+        public void boom() {
+            throw new NullPointerException("driver bug");
+        }
+
+        @Override
+        public void sleep(long millis) {
+            entered.countDown();
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted");
+            }
+        }
+
+        @Override
+        public byte[] kept() {
+            return kept;
+        }
+    }
+
+    private final EventLog events = new EventLog(null);
+    private final Supervisor supervisor = new Supervisor(events);
+    private final JvmHypercalls host = new JvmHypercalls(System.out);
+    private Domain domain;
+
+    @AfterEach
+    void close() {
+        if (domain != null) {
+            domain.close();
+        }
+        supervisor.close();
+    }
+
+    private Echo front(DomainDescriptor d, EchoDriver driver) {
+        domain = new Domain(d, host, supervisor);
+        Front f = new Front(new Front.Key("echo", "echo", List.of(Echo.class.getName())), Echo.class.getClassLoader(),
+                new Class<?>[] {Echo.class}, domain);
+        f.setRaw(null, new ServiceObjects<Object>() {
+            @Override
+            public Object getService() {
+                return driver;
+            }
+
+            @Override
+            public void ungetService(Object service) {
+            }
+
+            @Override
+            public ServiceReference<Object> getServiceReference() {
+                return null;
+            }
+        }, Map.of());
+        f.acquireTarget();
+        domain.fronts().add(f);
+        return (Echo) f.proxy();
+    }
+
+    private static DomainDescriptor colocated() {
+        return isolated(DomainDescriptor.Ipc.HANDOFF, 2000).withPlacement(Placement.COLOCATED);
+    }
+
+    private static DomainDescriptor isolated(DomainDescriptor.Ipc ipc, long watchdog) {
+        DomainDescriptor d = DomainDescriptor.defaults("d", Placement.ISOLATED);
+        return new DomainDescriptor("d", Placement.ISOLATED, List.of(), 1, d.memoryQuota(), d.threadsMax(), List.of(),
+                DomainDescriptor.RestartPolicy.NEVER, 3, 10, watchdog, 1000, ipc);
+    }
+
+    @Test
+    void colocatedRunsOnTheCallersThreadWithoutCopies() {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(colocated(), driver);
+        assertEquals(Thread.currentThread().getName(), e.thread());
+        byte[] buf = new byte[4];
+        e.fill(buf, 7);
+        assertTrue(driver.kept == buf, "colocated passes the caller's array itself");
+    }
+
+    @Test
+    void isolatedRunsOnTheDomainsThreadsAndNeverAliasesTheCallersMemory() {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(isolated(DomainDescriptor.Ipc.HANDOFF, 2000), driver);
+        assertTrue(e.thread().startsWith("anyk-d-"), "runs on a domain thread, not " + e.thread());
+        byte[] buf = new byte[4];
+        assertEquals(4, e.fill(buf, 9));
+        assertArrayEquals(new byte[] {9, 9, 9, 9}, buf, "what the driver wrote is copied out");
+        assertTrue(driver.kept != buf, "the driver got a copy");
+        driver.kept[0] = 1;
+        assertEquals(9, buf[0], "the driver's later writes do not reach the caller");
+        byte[] returned = e.kept();
+        returned[1] = 5;
+        assertEquals(9, driver.kept[1], "a returned array is a copy too");
+    }
+
+    @Test
+    void migratingCallStaysOnTheCallersThreadButCopies() {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(isolated(DomainDescriptor.Ipc.MIGRATE, 2000), driver);
+        assertEquals(Thread.currentThread().getName(), e.thread());
+        byte[] buf = new byte[2];
+        e.fill(buf, 3);
+        assertTrue(driver.kept != buf);
+        assertArrayEquals(new byte[] {3, 3}, buf);
+    }
+
+    @Test
+    void aDriverExceptionIsEIOForTheCallerInEveryPlacement() {
+        for (DomainDescriptor d : List.of(colocated(),
+                isolated(DomainDescriptor.Ipc.HANDOFF, 2000), isolated(DomainDescriptor.Ipc.MIGRATE, 2000))) {
+            Echo e = front(d, new EchoDriver());
+            KernelException ex = assertThrows(KernelException.class, e::boom);
+            assertEquals(Errno.EIO, ex.errno(), d.placement() + "/" + d.ipc());
+            assertTrue(ex.getMessage().contains("driver bug"), ex.getMessage());
+            assertEquals(1, domain.stats().snapshot("d").faults());
+            assertEquals(4, e.fill(new byte[4], 1), "the domain keeps serving");
+            domain.close();
+        }
+    }
+
+    @Test
+    void aHungHandOffCallIsETIMEDOUTAndMarksTheDomainHung() throws Exception {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(isolated(DomainDescriptor.Ipc.HANDOFF, 100), driver);
+        long t0 = System.nanoTime();
+        KernelException ex = assertThrows(KernelException.class, () -> e.sleep(60_000));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertEquals(Errno.ETIMEDOUT, ex.errno());
+        assertTrue(ms >= 100 && ms < 5000, "returned after the deadline, in " + ms + " ms");
+        assertEquals(DomainState.HUNG, domain.state());
+    }
+
+    @Test
+    void aHungMigratingCallIsInterruptedByTheWatchdog() {
+        Echo e = front(isolated(DomainDescriptor.Ipc.MIGRATE, 100), new EchoDriver());
+        supervisorWatching();
+        KernelException ex = assertThrows(KernelException.class, () -> e.sleep(60_000));
+        assertEquals(Errno.ETIMEDOUT, ex.errno());
+        assertEquals(DomainState.HUNG, domain.state());
+    }
+
+    private void supervisorWatching() {
+        supervisor.watch(() -> List.of(domain));
+    }
+
+    @Test
+    void injectedFaultsActInsideTheDomain() {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(isolated(DomainDescriptor.Ipc.HANDOFF, 2000), driver);
+        Front f = domain.fronts().iterator().next();
+        f.setFault(FaultSpec.once(FaultSpec.Kind.CRASH));
+        assertEquals(Errno.EIO, assertThrows(KernelException.class, e::thread).errno());
+        assertTrue(e.thread().startsWith("anyk-d-"), "the plan was for one call only");
+        f.setFault(new FaultSpec(FaultSpec.Kind.ERROR, 2, 0, "thread"));
+        e.thread();
+        assertEquals(Errno.EIO, assertThrows(KernelException.class, e::thread).errno());
+        e.thread();
+        assertEquals(2, domain.stats().snapshot("d").faults());
+    }
+
+    @Test
+    void rePlacementSwitchesThePathWhileCallsGoOn() throws Exception {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(colocated(), driver);
+        String me = Thread.currentThread().getName();
+        assertEquals(me, e.thread());
+        domain.apply(isolated(DomainDescriptor.Ipc.HANDOFF, 2000));
+        assertNotEquals(me, e.thread());
+        domain.apply(colocated());
+        assertEquals(me, e.thread());
+    }
+}

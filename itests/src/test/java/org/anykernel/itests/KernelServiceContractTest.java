@@ -1,0 +1,103 @@
+package org.anykernel.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+import org.anykernel.base.api.KernelService;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kernel service interface is portable across placements (DESIGN.md, "the kernel service
+ * contract"): its methods take and return only values that can be copied or marshalled.
+ */
+class KernelServiceContractTest {
+
+    static boolean portable(Type t) {
+        if (t instanceof Class<?> c) {
+            return c.isPrimitive() || c == String.class || c.isEnum() || c == byte[].class || c == ByteBuffer.class
+                    || (c.isRecord() && java.util.Arrays.stream(c.getRecordComponents())
+                            .map(RecordComponent::getGenericType).allMatch(KernelServiceContractTest::portable));
+        }
+        if (t instanceof ParameterizedType p && p.getRawType() == List.class) {
+            return portable(p.getActualTypeArguments()[0]);
+        }
+        return false;
+    }
+
+    static List<String> violations(Class<?> iface) {
+        List<String> out = new ArrayList<>();
+        for (Method m : iface.getMethods()) {
+            if (!portable(m.getGenericReturnType())) {
+                out.add(iface.getSimpleName() + "." + m.getName() + " returns " + m.getGenericReturnType());
+            }
+            for (Type p : m.getGenericParameterTypes()) {
+                if (!portable(p)) {
+                    out.add(iface.getSimpleName() + "." + m.getName() + " takes " + p);
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<Class<?>> kernelServices() throws IOException, ClassNotFoundException {
+        List<Class<?>> out = new ArrayList<>();
+        for (BuiltBundles.Built b : BuiltBundles.all()) {
+            List<String> exported = b.exports();
+            try (JarFile jf = new JarFile(b.jar().toFile())) {
+                for (JarEntry e : Collections.list(jf.entries())) {
+                    String n = e.getName();
+                    if (!n.endsWith(".class") || n.contains("$")) {
+                        continue;
+                    }
+                    String cls = n.substring(0, n.length() - 6).replace('/', '.');
+                    if (exported.contains(cls.substring(0, cls.lastIndexOf('.')))) {
+                        Class<?> c = Class.forName(cls, false, KernelServiceContractTest.class.getClassLoader());
+                        if (c.isInterface() && c.isAnnotationPresent(KernelService.class)) {
+                            out.add(c);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyExportedKernelServiceIsPortable() throws Exception {
+        List<Class<?>> services = kernelServices();
+        assertFalse(services.isEmpty());
+        List<String> bad = new ArrayList<>();
+        services.forEach(s -> bad.addAll(violations(s)));
+        assertEquals(List.of(), bad);
+    }
+
+    /** What the check must refuse. */
+    @KernelService
+    interface Leaky {
+        void register(Runnable callback);
+
+        Map<String, Object> state();
+
+        List<String> names();
+    }
+
+    @Test
+    void theCheckRefusesCallbacksAndSharedObjects() {
+        assertEquals(List.of("Leaky.register takes interface java.lang.Runnable",
+                "Leaky.state returns java.util.Map<java.lang.String, java.lang.Object>"),
+                violations(Leaky.class).stream().sorted().toList());
+    }
+}

@@ -1,0 +1,95 @@
+package org.anykernel.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import javax.inject.Inject;
+
+import org.anykernel.base.api.Kernel;
+import org.anykernel.testing.exam.KernelOptions;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/** Every profile boots in Felix with every bundle active, and its shell commands answer. */
+@RunWith(PaxExam.class)
+public abstract class ProfileBoot {
+    private final String profile;
+    private final String domain;
+    private final String placement;
+
+    @Inject
+    private BundleContext context;
+    @Inject
+    private Kernel kernel;
+    @Inject
+    private CommandProcessor shell;
+
+    protected ProfileBoot(String profile, String domain, String placement) {
+        this.profile = profile;
+        this.domain = domain;
+        this.placement = placement;
+    }
+
+    @Configuration
+    public Option[] config() {
+        return options(KernelOptions.profile(profile, "console.echo=false"), junitBundles());
+    }
+
+    private String run(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession s = shell.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        Object result = s.execute(command);
+        s.close();
+        return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result);
+    }
+
+    @Test
+    public void everyKernelBundleIsActive() {
+        Await.until("kernel settled", 10_000, kernel::settled);
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().startsWith("org.anykernel.")) {
+                assertEquals(b.getSymbolicName(), Bundle.ACTIVE, b.getState());
+            }
+        }
+    }
+
+    @Test
+    public void theDomainIsPlacedAsTheProfileSays() throws Exception {
+        Await.until("kernel settled", 10_000, kernel::settled);
+        String domains = run("kernel:domains");
+        assertTrue(domains, domains.lines().anyMatch(l -> l.startsWith(domain + " ") && l.contains(" " + placement + " ")));
+        assertTrue(run("kernel:syscalls"), run("kernel:syscalls").contains("ioctl"));
+        assertTrue(run("kernel:ps").contains("init"));
+    }
+
+    @Test
+    public void theDevicesAnswerOnTheShell() throws Exception {
+        Await.until("kernel settled", 10_000, kernel::settled);
+        if (placement.equals("library")) {
+            String demo = run("library:demo");
+            assertTrue(demo, demo.contains("private kernel 'library-demo'") && demo.contains("/dev/null took 100 bytes"));
+            assertTrue(run("dev:ls"), run("dev:ls").contains("no devices"));
+        } else {
+            String ls = run("dev:ls");
+            assertTrue(ls, ls.contains("/dev/zero") && ls.contains("/dev/console") && ls.contains(placement));
+            assertTrue(run("dev:cat zero 4"), run("dev:cat zero 4").contains("00 00 00 00"));
+            String stats = run("kernel:stats");
+            assertTrue(stats, stats.lines().anyMatch(l -> l.startsWith(domain + " ")));
+        }
+    }
+}

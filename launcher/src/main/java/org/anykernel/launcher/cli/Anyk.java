@@ -1,0 +1,67 @@
+package org.anykernel.launcher.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The {@code anyk} command: {@code anyk boot ...}, {@code --help}, {@code --version}. */
+@Command(name = "anyk", mixinStandardHelpOptions = true, versionProvider = Anyk.Version.class,
+        description = "Runs anykernel kernels: boots a profile (OSGi Feature files) in an embedded Apache Felix.",
+        subcommands = {BootCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Set ANYK_DEBUG=1 for stack traces. Bundles come from the local Maven repository "
+                + "(-Dmaven.repo.local or ANYK_M2_REPO to use another)."})
+public final class Anyk implements Callable<Integer> {
+    final PrintStream out;
+    final PrintStream err;
+
+    Anyk(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line; returns the exit code: 0 success, 1 failure, 2 bad usage or input. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Failures failures = new Failures(err, Failures.debugFromEnvironment());
+        CommandLine cl = new CommandLine(new Anyk(out, err));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((e, argv) -> failures.usage(e.getMessage()));
+        cl.setExecutionExceptionHandler((e, line, parsed) -> failures.report(e));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        // picocli only calls this without a subcommand
+        return new Failures(err, false).usage("missing command (anyk boot [PROFILE...])");
+    }
+
+    /** Version of anyk and of the framework it embeds. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Anyk.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"anyk " + p.getProperty("version", "unknown") + " (Apache Felix "
+                    + p.getProperty("felix", "unknown") + ", Java " + Runtime.version() + ")"};
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.anykernel.launcher.cli;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.anykernel.launcher.MavenRepository;
+import org.anykernel.launcher.Profile;
+import org.anykernel.launcher.embed.BootOptions;
+import org.anykernel.launcher.embed.CommandLines;
+import org.anykernel.launcher.embed.EmbeddedKernel;
+import org.anykernel.launcher.embed.GogoSession;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code anyk boot}: boots a profile, prints the ready line, then runs {@code --exec} commands and stops,
+ * or gives the terminal to the Gogo shell, or serves until it is signalled to stop.
+ */
+@Command(name = "boot", description = {"Boots a kernel profile and prints 'anykernel ready: ...' as the first line.",
+        "With --exec, runs the shell commands and stops; at a terminal, opens the Gogo shell; otherwise serves until "
+                + "SIGTERM or SIGINT."},
+        footer = {"", "Examples:", "  anyk boot --exec 'kernel:domains; dev:ls'",
+                "  anyk boot microkernel -V console.echo=false", "  anyk boot monolithic ./extra.json"})
+final class BootCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Anyk anyk;
+
+    @Parameters(paramLabel = "PROFILE|FILE.json", arity = "0..*",
+            description = "profiles to merge, in order: a name (monolithic, microkernel, library) or a feature file "
+                    + "(default: " + Profile.DEFAULT + ")")
+    private List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--exec", paramLabel = "CMDS", description = "Gogo commands to run once ready, separated by ';'")
+    private String exec;
+
+    @Option(names = "-V", paramLabel = "NAME=VALUE", description = "set a profile variable (repeatable)")
+    private List<String> variables = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "bound for start, readiness and stop (default: ${DEFAULT-VALUE})")
+    private int timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        Failures failures = new Failures(anyk.err, Failures.debugFromEnvironment());
+        if (timeout <= 0) {
+            return failures.usage("--timeout must be a positive number of seconds, not " + timeout);
+        }
+        Profile profile = Profile.load(profiles).withVariables(Profile.parseAssignments(variables));
+        boolean interactive = exec == null && Terminal.interactive();
+        BootOptions options = new BootOptions(Duration.ofSeconds(timeout), interactive, MavenRepository.local());
+        EmbeddedKernel kernel = EmbeddedKernel.start(profile, options, anyk.err, Failures.debugFromEnvironment());
+        Thread hook = new Thread(() -> onSignal(kernel, exec == null), "anyk-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            EmbeddedKernel.Ready ready = kernel.awaitReady();
+            anyk.out.println("anykernel ready: profile=" + profile.name() + " domains=" + ready.domains().size() + " in "
+                    + sinceJvmStart() + " ms");
+            anyk.out.flush();
+            if (exec != null) {
+                runCommands(kernel);
+            } else {
+                kernel.awaitStop(); // the shell's exit, or the shutdown hook
+            }
+        } finally {
+            removeHook(hook);
+            if (!kernel.stop()) {
+                failures.warn("framework did not stop within " + timeout + " s");
+            }
+        }
+        return 0;
+    }
+
+    private void runCommands(EmbeddedKernel kernel) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+        try (GogoSession session = GogoSession.open(kernel.context(), System.in, anyk.out, anyk.err,
+                Duration.ofSeconds(timeout).toMillis())) {
+            for (String command : CommandLines.split(exec)) {
+                session.awaitCommand(command, deadline);
+                session.execute(command);
+            }
+        }
+    }
+
+    /**
+     * SIGTERM or SIGINT: stop the kernel (bounded). A server or shell then leaves with 0, since this is how
+     * one is stopped; an interrupted {@code --exec} keeps the JVM's signal exit code.
+     */
+    private static void onSignal(EmbeddedKernel kernel, boolean serving) {
+        kernel.stop();
+        if (serving) {
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it stops the kernel and ends the JVM itself
+        }
+    }
+
+    private static long sinceJvmStart() {
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+}

@@ -1,0 +1,319 @@
+package org.anykernel.launcher.embed;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.anykernel.launcher.Profile;
+import org.anykernel.launcher.ProfileBundle;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.wiring.BundleRevision;
+
+/**
+ * A profile running in an embedded Felix: started by {@link #start}, ready once {@link #awaitReady}
+ * returns, stopped by {@link #close} (which also deletes its storage). Bundle failures and timeouts are
+ * {@link LaunchException}s of one line.
+ */
+public final class EmbeddedKernel implements AutoCloseable {
+    private final Framework framework;
+    private final Path storage;
+    private final BootOptions options;
+    private final Set<String> domains;
+    private final Map<Bundle, ProfileBundle> installed = new LinkedHashMap<>();
+    private final Map<Long, Throwable> startErrors = new ConcurrentHashMap<>();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private boolean closed;
+
+    /** What the kernel looked like when it became ready. */
+    public record Ready(List<String> domains) {
+    }
+
+    private EmbeddedKernel(Framework framework, Path storage, BootOptions options, Set<String> domains) {
+        this.framework = framework;
+        this.storage = storage;
+        this.options = options;
+        this.domains = domains;
+    }
+
+    /**
+     * Starts the framework with the profile's bundles and waits (bounded) until it has reached its
+     * beginning start level with every bundle active.
+     *
+     * @param log where the framework's own warnings go (one line each)
+     * @throws org.anykernel.launcher.ProfileException for a bundle missing from the repository
+     * @throws LaunchException for a bundle that does not install or start, or a start that takes too long
+     */
+    public static EmbeddedKernel start(Profile profile, BootOptions options, PrintStream log, boolean debug) {
+        List<ProfileBundle> bundles = profile.bundles(options.repository());
+        Path storage = StorageDir.create();
+        EmbeddedKernel kernel = null;
+        try {
+            Map<String, Object> config = new HashMap<>(profile.frameworkProperties());
+            config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+            config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+            if (!options.interactive()) {
+                config.putIfAbsent("gosh.args", "--nointeractive");
+            }
+            Map.Entry<String, String> boot = profile.writeBootConfigurations(storage.resolve("boot-configurations.properties"));
+            config.put(boot.getKey(), boot.getValue());
+            config.put("felix.log.logger", new FelixLog(log, debug));
+            // bundles log through slf4j-simple, to stderr; below warn they drown the shell
+            if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            }
+            kernel = new EmbeddedKernel(newFramework(config), storage, options, profile.domainNames());
+            kernel.boot(bundles);
+            return kernel;
+        } catch (RuntimeException e) {
+            if (kernel != null) {
+                kernel.close();
+            } else {
+                StorageDir.delete(storage);
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Framework newFramework(Map<String, Object> config) {
+        Iterator<FrameworkFactory> factories = ServiceLoader.load(FrameworkFactory.class, EmbeddedKernel.class.getClassLoader()).iterator();
+        if (!factories.hasNext()) {
+            throw new LaunchException("no OSGi framework on the class path");
+        }
+        // Felix accepts an object for felix.log.logger, so the map is not all strings
+        return factories.next().newFramework((Map) config);
+    }
+
+    private void boot(List<ProfileBundle> bundles) {
+        try {
+            framework.init();
+        } catch (BundleException e) {
+            throw new LaunchException("framework: " + LaunchException.rootMessage(e), e);
+        }
+        BundleContext ctx = framework.getBundleContext();
+        ctx.addFrameworkListener(listener());
+        for (ProfileBundle pb : bundles) {
+            installed.put(install(ctx, pb), pb);
+        }
+        try {
+            framework.start();
+        } catch (BundleException e) {
+            throw new LaunchException("framework: " + LaunchException.rootMessage(e), e);
+        }
+        if (!await(started)) {
+            throw new LaunchException("framework did not start within " + seconds() + " s" + failedSuffix());
+        }
+        checkBundles();
+    }
+
+    private FrameworkListener listener() {
+        return event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                started.countDown();
+            } else if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null && event.getThrowable() != null) {
+                startErrors.putIfAbsent(event.getBundle().getBundleId(), event.getThrowable());
+            }
+        };
+    }
+
+    private static Bundle install(BundleContext ctx, ProfileBundle pb) {
+        try {
+            Bundle b = ctx.installBundle(pb.location());
+            if (pb.startOrder() > 0) {
+                b.adapt(BundleStartLevel.class).setStartLevel(pb.startOrder());
+            }
+            if (!isFragment(b)) {
+                b.start(); // persistent: it starts when the framework reaches its start level
+            }
+            return b;
+        } catch (BundleException | RuntimeException e) {
+            throw new LaunchException("cannot install bundle " + pb.id() + ": " + LaunchException.rootMessage(e), e);
+        }
+    }
+
+    private static boolean isFragment(Bundle b) {
+        return b.getHeaders("").get(Constants.FRAGMENT_HOST) != null;
+    }
+
+    /** Every bundle up to the framework's start level is ACTIVE (RESOLVED for fragments), or one line says which is not. */
+    private void checkBundles() {
+        int level = framework.adapt(FrameworkStartLevel.class).getStartLevel();
+        List<Bundle> failed = new ArrayList<>();
+        for (Bundle b : installed.keySet()) {
+            boolean due = b.adapt(BundleStartLevel.class).getStartLevel() <= level;
+            boolean ok = isFragment(b) ? b.getState() == Bundle.RESOLVED : b.getState() == Bundle.ACTIVE || lazyStarting(b);
+            if (due && !ok) {
+                failed.add(b);
+            }
+        }
+        if (!failed.isEmpty()) {
+            Bundle first = failed.get(0);
+            Throwable t = startErrors.get(first.getBundleId());
+            throw new LaunchException("bundle " + first.getSymbolicName() + " (" + installed.get(first).id() + ") failed to start: "
+                    + (t == null ? "it is " + state(first) : trimResolverMessage(LaunchException.rootMessage(t)))
+                    + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : ""), t);
+        }
+    }
+
+    private static boolean lazyStarting(Bundle b) {
+        String policy = b.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
+        return b.getState() == Bundle.STARTING && policy != null && policy.startsWith(Constants.ACTIVATION_LAZY);
+    }
+
+    /** Felix appends the whole requirement chain after the first missing requirement: the first says enough. */
+    private static String trimResolverMessage(String m) {
+        int cut = m.indexOf(" Unresolved requirements:");
+        return cut > 0 ? m.substring(0, cut) : m;
+    }
+
+    private String failedSuffix() {
+        return startErrors.isEmpty() ? "" : "; first failure: " + LaunchException.rootMessage(startErrors.values().iterator().next());
+    }
+
+    private static String state(Bundle b) {
+        return switch (b.getState()) {
+            case Bundle.INSTALLED -> "INSTALLED (not resolved)";
+            case Bundle.RESOLVED -> "RESOLVED (not started)";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> "UNINSTALLED";
+        };
+    }
+
+    /**
+     * Waits (bounded) until the kernel is settled and has every domain the profile configures. A profile
+     * without kernel-base is ready as soon as it has started.
+     *
+     * @throws LaunchException when the kernel is not ready in time, saying what it is still missing
+     */
+    public Ready awaitReady() {
+        if (installed.keySet().stream().noneMatch(EmbeddedKernel::exportsKernelApi)) {
+            return new Ready(List.of());
+        }
+        KernelProbe probe = new KernelProbe(framework.getBundleContext());
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        String missing;
+        while (true) {
+            KernelProbe.Status s;
+            LaunchException failure = null;
+            try {
+                s = probe.poll();
+            } catch (LaunchException e) {
+                s = null;
+                failure = e;
+            }
+            if (s != null && s.settled() && s.domains().containsAll(domains)) {
+                return new Ready(List.copyOf(s.domains()));
+            }
+            missing = failure != null ? failure.getMessage()
+                    : s == null ? "no " + KernelProbe.KERNEL + " service"
+                    : !s.domains().containsAll(domains) ? "domains " + absent(s.domains()) + " not created (has: "
+                            + String.join(", ", s.domains()) + ")"
+                    : "not settled (domains: " + String.join(", ", s.domains()) + ")";
+            if (System.nanoTime() > deadline) {
+                throw new LaunchException("kernel not ready after " + seconds() + " s: " + missing, failure);
+            }
+            sleep(20);
+        }
+    }
+
+    private List<String> absent(List<String> present) {
+        return domains.stream().filter(d -> !present.contains(d)).toList();
+    }
+
+    private static boolean exportsKernelApi(Bundle b) {
+        BundleRevision r = b.adapt(BundleRevision.class);
+        return r != null && r.getDeclaredCapabilities(BundleRevision.PACKAGE_NAMESPACE).stream()
+                .anyMatch(c -> KernelProbe.KERNEL_PACKAGE.equals(c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)));
+    }
+
+    /** The framework, for callers that need more than this class offers. */
+    public Framework framework() {
+        return framework;
+    }
+
+    /** The system bundle's context. */
+    public BundleContext context() {
+        return framework.getBundleContext();
+    }
+
+    /** Blocks until the framework stops, for whatever reason (the shell's {@code exit}, {@link #close}). */
+    public void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    /**
+     * Stops the framework, waiting at most the boot timeout, and deletes its storage. Idempotent.
+     *
+     * @return whether the framework stopped in time
+     */
+    public synchronized boolean stop() {
+        if (closed) {
+            return true;
+        }
+        closed = true;
+        boolean stopped = true;
+        try {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+                framework.stop();
+                stopped = framework.waitForStop(options.timeout().toMillis()).getType() != FrameworkEvent.WAIT_TIMEDOUT;
+            }
+        } catch (BundleException | RuntimeException e) {
+            stopped = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = false;
+        } finally {
+            StorageDir.delete(storage);
+        }
+        return stopped;
+    }
+
+    /** {@link #stop()}, ignoring whether it was in time. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("interrupted");
+        }
+    }
+
+    private long seconds() {
+        return Math.max(1, options.timeout().toSeconds());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("interrupted");
+        }
+    }
+}
