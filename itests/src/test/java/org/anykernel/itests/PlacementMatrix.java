@@ -2,6 +2,7 @@ package org.anykernel.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
@@ -36,8 +37,12 @@ import org.osgi.framework.ServiceReference;
 @RunWith(PaxExam.class)
 public abstract class PlacementMatrix {
 
-    private final String placement;
+    /** Framework property telling the test, inside the container, which placement it checks. */
+    static final String PLACEMENT_PROPERTY = "anykernel.itest.placement";
+
     private final String profile;
+    private final String configuredPlacement;
+    private String placement;
 
     @Inject
     private BundleContext context;
@@ -53,17 +58,20 @@ public abstract class PlacementMatrix {
     private CharDeviceConformance suite;
 
     protected PlacementMatrix(String placement, String profile) {
-        this.placement = placement;
+        this.configuredPlacement = placement;
         this.profile = profile;
     }
 
     @Configuration
     public Option[] config() {
-        return options(KernelOptions.profile(profile, "console.echo=false"), junitBundles());
+        // the instance inside the container is not this one: the placement travels as a framework property
+        return options(KernelOptions.profile(profile, "console.echo=false"), junitBundles(),
+                frameworkProperty(PLACEMENT_PROPERTY).value(configuredPlacement));
     }
 
     @Before
     public void setUp() {
+        placement = context.getProperty(PLACEMENT_PROPERTY);
         Await.until("kernel settled", 10_000, kernel::settled);
         Posix sys;
         if (placement.equals("library")) {

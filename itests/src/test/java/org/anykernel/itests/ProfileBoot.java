@@ -2,6 +2,7 @@ package org.anykernel.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
@@ -16,6 +17,7 @@ import org.anykernel.base.api.Kernel;
 import org.anykernel.testing.exam.KernelOptions;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -28,8 +30,10 @@ import org.osgi.framework.BundleContext;
 @RunWith(PaxExam.class)
 public abstract class ProfileBoot {
     private final String profile;
-    private final String domain;
-    private final String placement;
+    private final String configuredDomain;
+    private final String configuredPlacement;
+    private String domain;
+    private String placement;
 
     @Inject
     private BundleContext context;
@@ -40,13 +44,22 @@ public abstract class ProfileBoot {
 
     protected ProfileBoot(String profile, String domain, String placement) {
         this.profile = profile;
-        this.domain = domain;
-        this.placement = placement;
+        this.configuredDomain = domain;
+        this.configuredPlacement = placement;
+    }
+
+    @Before
+    public void expectations() {
+        domain = context.getProperty("anykernel.itest.domain");
+        placement = context.getProperty(PlacementMatrix.PLACEMENT_PROPERTY);
     }
 
     @Configuration
     public Option[] config() {
-        return options(KernelOptions.profile(profile, "console.echo=false"), junitBundles());
+        // the instance inside the container is not this one: expectations travel as framework properties
+        return options(KernelOptions.profile(profile, "console.echo=false"), junitBundles(),
+                frameworkProperty("anykernel.itest.domain").value(configuredDomain),
+                frameworkProperty(PlacementMatrix.PLACEMENT_PROPERTY).value(configuredPlacement));
     }
 
     private String run(String command) throws Exception {

@@ -62,6 +62,10 @@ public final class KernelOptions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (!p.frameworkProperties().containsKey("gosh.args")) {
+            // a test has no terminal, and the shell must not read the test runner's standard input
+            options.add(frameworkProperty("gosh.args").value("--nointeractive"));
+        }
         options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
         return composite(options.toArray(Option[]::new));
     }
