@@ -104,7 +104,11 @@ public class IsolationIT {
     }
 
     @Test
-    public void aDriverExceptionIsEIOAndTheDomainIsRestarted() {
+    public void aDriverExceptionIsEIOAndTheDomainIsRestarted() throws Exception {
+        java.util.concurrent.BlockingQueue<org.osgi.service.event.Event> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        Hashtable<String, Object> topics = new Hashtable<>();
+        topics.put(org.osgi.service.event.EventConstants.EVENT_TOPIC, "org/anykernel/domain/*");
+        var handler = context.registerService(org.osgi.service.event.EventHandler.class, seen::add, topics);
         kernel.fault("ZeroDevice", FaultSpec.once(FaultSpec.Kind.CRASH));
         KernelException e = null;
         try {
@@ -122,6 +126,20 @@ public class IsolationIT {
         assertEquals(1, domain().restarts());
         int other = sys.open("/dev/null", Sys.O_WRONLY);
         assertEquals(3, sys.write(other, new byte[3]));
+        List<String> topicsSeen = new java.util.ArrayList<>();
+        List<String> expected = List.of("org/anykernel/domain/FAULT", "org/anykernel/domain/RESTARTING",
+                "org/anykernel/domain/RESTARTED");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        // EventAdmin keeps order per posting thread only: the fault comes from a domain thread, the restart
+        // from the supervisor's
+        while (!topicsSeen.containsAll(expected) && System.nanoTime() < deadline) {
+            org.osgi.service.event.Event ev = seen.poll(100, TimeUnit.MILLISECONDS);
+            if (ev != null && DOMAIN.equals(ev.getProperty("domain"))) {
+                topicsSeen.add(ev.getTopic());
+            }
+        }
+        handler.unregister();
+        assertTrue("EventAdmin saw " + topicsSeen, topicsSeen.containsAll(expected));
     }
 
     @Test

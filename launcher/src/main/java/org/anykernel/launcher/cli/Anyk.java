@@ -16,18 +16,23 @@ import picocli.CommandLine.IVersionProvider;
         description = "Runs anykernel kernels: boots a profile (OSGi Feature files) in an embedded Apache Felix.",
         subcommands = {BootCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Set ANYK_DEBUG=1 for stack traces. Bundles come from the local Maven repository "
-                + "(-Dmaven.repo.local or ANYK_M2_REPO to use another)."})
+                + "(ANYK_M2_REPO, or -Dmaven.repo.local in ANYK_JAVA_OPTS, to use another)."})
 public final class Anyk implements Callable<Integer> {
+    // the process's own streams, taken before Gogo replaces System.in/out/err with its per-thread ones
+    // (a session reading the replaced System.in would read from itself)
+    final InputStream in;
     final PrintStream out;
     final PrintStream err;
 
-    Anyk(PrintStream out, PrintStream err) {
+    Anyk(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        quietJavaLogging(Failures.debugFromEnvironment());
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);
@@ -36,12 +41,23 @@ public final class Anyk implements Callable<Integer> {
     /** Runs the command line; returns the exit code: 0 success, 1 failure, 2 bad usage or input. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Failures failures = new Failures(err, Failures.debugFromEnvironment());
-        CommandLine cl = new CommandLine(new Anyk(out, err));
+        CommandLine cl = new CommandLine(new Anyk(System.in, out, err));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, argv) -> failures.usage(e.getMessage()));
         cl.setExecutionExceptionHandler((e, line, parsed) -> failures.report(e));
         return cl.execute(args);
+    }
+
+    /**
+     * Some bundles (SPI Fly) log through java.util.logging at INFO on every start; keep stderr for warnings
+     * unless the user configured logging or asked for debug output.
+     */
+    private static void quietJavaLogging(boolean debug) {
+        if (!debug && System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     @Override

@@ -13,6 +13,8 @@ import org.anykernel.launcher.embed.CommandLines;
 import org.anykernel.launcher.embed.EmbeddedKernel;
 import org.anykernel.launcher.embed.GogoSession;
 
+import org.osgi.framework.Bundle;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,6 +39,10 @@ final class BootCommand implements Callable<Integer> {
                     + "(default: " + Profile.DEFAULT + ")")
     private List<String> profiles = new ArrayList<>();
 
+    // not mixinStandardHelpOptions: its -V (version) would clash with -V NAME=VALUE
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
+
     @Option(names = "--exec", paramLabel = "CMDS", description = "Gogo commands to run once ready, separated by ';'")
     private String exec;
 
@@ -55,7 +61,7 @@ final class BootCommand implements Callable<Integer> {
         }
         Profile profile = Profile.load(profiles).withVariables(Profile.parseAssignments(variables));
         boolean interactive = exec == null && Terminal.interactive();
-        BootOptions options = new BootOptions(Duration.ofSeconds(timeout), interactive, MavenRepository.local());
+        BootOptions options = new BootOptions(Duration.ofSeconds(timeout), MavenRepository.local());
         EmbeddedKernel kernel = EmbeddedKernel.start(profile, options, anyk.err, Failures.debugFromEnvironment());
         Thread hook = new Thread(() -> onSignal(kernel, exec == null), "anyk-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -67,7 +73,10 @@ final class BootCommand implements Callable<Integer> {
             if (exec != null) {
                 runCommands(kernel);
             } else {
-                kernel.awaitStop(); // the shell's exit, or the shutdown hook
+                if (interactive) {
+                    startShell(kernel, failures);
+                }
+                kernel.awaitStop(); // the shell's end, a shell command that stops the framework, or a signal
             }
         } finally {
             removeHook(hook);
@@ -80,13 +89,37 @@ final class BootCommand implements Callable<Integer> {
 
     private void runCommands(EmbeddedKernel kernel) {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
-        try (GogoSession session = GogoSession.open(kernel.context(), System.in, anyk.out, anyk.err,
+        try (GogoSession session = GogoSession.open(kernel.context(), anyk.in, anyk.out, anyk.err,
                 Duration.ofSeconds(timeout).toMillis())) {
             for (String command : CommandLines.split(exec)) {
                 session.awaitCommand(command, deadline);
                 session.execute(command);
             }
         }
+    }
+
+    /**
+     * Opens the Gogo shell on the terminal, after the ready line (the gogo.shell bundle's own console would
+     * print its prompt before it). A daemon thread: if a command stops the framework, the JVM must not wait
+     * for the shell's pending read of stdin.
+     */
+    private void startShell(EmbeddedKernel kernel, Failures failures) {
+        GogoSession session = GogoSession.open(kernel.context(), anyk.in, anyk.out, anyk.err,
+                Duration.ofSeconds(timeout).toMillis());
+        Thread shell = new Thread(() -> {
+            try {
+                session.runShell();
+            } catch (RuntimeException e) {
+                // stopping the framework (stop 0, exit, a signal) interrupts the shell: not an error
+                if (!(rootCause(e) instanceof InterruptedException) && kernel.framework().getState() == Bundle.ACTIVE) {
+                    failures.report(e);
+                }
+            } finally {
+                kernel.stop();
+            }
+        }, "anyk-shell");
+        shell.setDaemon(true);
+        shell.start();
     }
 
     /**
@@ -107,6 +140,13 @@ final class BootCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // the hook is running: it stops the kernel and ends the JVM itself
         }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static long sinceJvmStart() {

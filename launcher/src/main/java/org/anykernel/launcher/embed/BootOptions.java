@@ -7,14 +7,13 @@ import org.anykernel.launcher.MavenRepository;
 /**
  * How to boot a profile.
  *
- * @param timeout     bound for each wait: framework start, kernel settled, framework stop
- * @param interactive whether the Gogo shell reads the terminal (else {@code gosh.args=--nointeractive})
- * @param repository  where bundles come from
+ * @param timeout    bound for each wait: framework start, kernel settled, framework stop
+ * @param repository where bundles come from
  */
-public record BootOptions(Duration timeout, boolean interactive, MavenRepository repository) {
+public record BootOptions(Duration timeout, MavenRepository repository) {
 
-    /** Non-interactive, 30 s, the user's local repository. */
+    /** 30 s, the user's local repository. */
     public static BootOptions defaults() {
-        return new BootOptions(Duration.ofSeconds(30), false, MavenRepository.local());
+        return new BootOptions(Duration.ofSeconds(30), MavenRepository.local());
     }
 }

@@ -35,7 +35,7 @@ import org.osgi.framework.wiring.BundleRevision;
  */
 public final class EmbeddedKernel implements AutoCloseable {
     private final Framework framework;
-    private final Path storage;
+    private final Path work; // framework storage and boot configuration file, deleted on stop
     private final BootOptions options;
     private final Set<String> domains;
     private final Map<Bundle, ProfileBundle> installed = new LinkedHashMap<>();
@@ -47,9 +47,9 @@ public final class EmbeddedKernel implements AutoCloseable {
     public record Ready(List<String> domains) {
     }
 
-    private EmbeddedKernel(Framework framework, Path storage, BootOptions options, Set<String> domains) {
+    private EmbeddedKernel(Framework framework, Path work, BootOptions options, Set<String> domains) {
         this.framework = framework;
-        this.storage = storage;
+        this.work = work;
         this.options = options;
         this.domains = domains;
     }
@@ -64,30 +64,31 @@ public final class EmbeddedKernel implements AutoCloseable {
      */
     public static EmbeddedKernel start(Profile profile, BootOptions options, PrintStream log, boolean debug) {
         List<ProfileBundle> bundles = profile.bundles(options.repository());
-        Path storage = StorageDir.create();
+        Path work = StorageDir.create();
         EmbeddedKernel kernel = null;
         try {
             Map<String, Object> config = new HashMap<>(profile.frameworkProperties());
-            config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+            // the framework cleans its storage on first init, so the boot file lives beside it, not in it
+            config.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
             config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-            if (!options.interactive()) {
-                config.putIfAbsent("gosh.args", "--nointeractive");
-            }
-            Map.Entry<String, String> boot = profile.writeBootConfigurations(storage.resolve("boot-configurations.properties"));
+            // the gogo.shell bundle would open its console on stdin as soon as it starts, before the kernel is
+            // ready; an interactive caller opens one itself afterwards (GogoSession.runShell)
+            config.putIfAbsent("gosh.args", "--nointeractive");
+            Map.Entry<String, String> boot = profile.writeBootConfigurations(work.resolve("boot-configurations.properties"));
             config.put(boot.getKey(), boot.getValue());
             config.put("felix.log.logger", new FelixLog(log, debug));
             // bundles log through slf4j-simple, to stderr; below warn they drown the shell
             if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
                 System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             }
-            kernel = new EmbeddedKernel(newFramework(config), storage, options, profile.domainNames());
+            kernel = new EmbeddedKernel(newFramework(config), work, options, profile.domainNames());
             kernel.boot(bundles);
             return kernel;
         } catch (RuntimeException e) {
             if (kernel != null) {
                 kernel.close();
             } else {
-                StorageDir.delete(storage);
+                StorageDir.delete(work);
             }
             throw e;
         }
@@ -284,7 +285,7 @@ public final class EmbeddedKernel implements AutoCloseable {
             Thread.currentThread().interrupt();
             stopped = false;
         } finally {
-            StorageDir.delete(storage);
+            StorageDir.delete(work);
         }
         return stopped;
     }

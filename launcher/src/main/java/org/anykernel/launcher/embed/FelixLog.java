@@ -22,6 +22,7 @@ final class FelixLog extends Logger {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // the signature Felix declares
     protected void doLog(Bundle bundle, ServiceReference sr, int level, String msg, Throwable throwable) {
         if (!debug && bundle != null && throwable instanceof BundleException) {
             return;

@@ -97,7 +97,9 @@ public final class GogoSession implements AutoCloseable {
             throw new CommandFailedException(command, e);
         }
         if (result != null) {
-            out.println(format(result));
+            String text = format(result);
+            // commands that return a table end it with a newline already
+            out.print(text.endsWith("\n") ? text : text + System.lineSeparator());
         }
         out.flush();
     }
@@ -108,6 +110,16 @@ public final class GogoSession implements AutoCloseable {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return String.valueOf(result);
         }
+    }
+
+    /**
+     * Runs the interactive Gogo shell (the gogo.shell bundle's {@code gosh}) on this session's streams until
+     * the user leaves it (end of input, {@code exit}); it does not stop the framework itself.
+     *
+     * @throws CommandFailedException when the shell cannot start
+     */
+    public void runShell() {
+        execute("gosh --login --noshutdown");
     }
 
     @Override

@@ -20,27 +20,54 @@ final class StorageDir {
         }
     }
 
-    /** Deletes the tree, best effort: a leftover temp file is not worth failing a clean stop for. */
+    /**
+     * Deletes the tree, best effort: a leftover temp file is not worth failing a clean stop for. A file
+     * that cannot be deleted does not stop the walk, and a second pass catches files the framework was
+     * still closing during the first.
+     */
     static void delete(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
+        for (int pass = 0; pass < 3 && dir != null && Files.exists(dir); pass++) {
+            if (pass > 0) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            deleteOnce(dir);
         }
+    }
+
+    private static void deleteOnce(Path dir) {
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    quietly(file);
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                    quietly(d);
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
-            // best effort, see above
+            // the visitor swallows per-file failures; the caller's next pass retries
+        }
+    }
+
+    private static void quietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // see delete
         }
     }
 }

@@ -4,15 +4,15 @@ import org.anykernel.base.spi.KernelMemory;
 
 /** {@link KernelMemory} charging the account of the domain the calling code runs in. */
 final class ContextMemory implements KernelMemory {
-    private final MemoryAccount fallback;
+    private final Account fallback;
 
     /** {@code fallback}: the account charged by code running outside any domain. */
-    ContextMemory(MemoryAccount fallback) {
+    ContextMemory(Account fallback) {
         this.fallback = fallback;
     }
 
-    private MemoryAccount account() {
-        MemoryAccount a = ExecutionContext.current();
+    private Account account() {
+        Account a = ExecutionContext.current();
         return a == null ? fallback : a;
     }
 

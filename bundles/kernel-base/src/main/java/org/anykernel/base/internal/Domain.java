@@ -55,7 +55,7 @@ final class Domain {
     private final String name;
     private final Hypercalls host;
     private final Supervisor supervisor;
-    private final MemoryAccount account;
+    private final Account account;
     private final CallStats stats = new CallStats();
     private final Set<Front> fronts = new CopyOnWriteArraySet<>();
     private final Set<InFlight> migrating = ConcurrentHashMap.newKeySet();
@@ -71,7 +71,7 @@ final class Domain {
         this.name = descriptor.name();
         this.host = host;
         this.supervisor = supervisor;
-        this.account = new MemoryAccount(name, descriptor.memoryQuota());
+        this.account = new Account(name, descriptor.memoryQuota());
         apply(descriptor);
     }
 
@@ -79,7 +79,7 @@ final class Domain {
         return name;
     }
 
-    MemoryAccount account() {
+    Account account() {
         return account;
     }
 
@@ -147,6 +147,7 @@ final class Domain {
                 && old.descriptor().vcpus() == nd.vcpus();
         mode = sameShape ? new Mode(nd, old.executor(), old.vcpus()) : newMode(nd);
         account.setQuota(nd.memoryQuota());
+        account.setThreadsMax(nd.threadsMax());
         if (!sameShape && old != null && old.executor() != null) {
             old.executor().drain();
         }
@@ -213,7 +214,7 @@ final class Domain {
         stats.call();
         boolean sample = (ThreadLocalRandom.current().nextInt() & 15) == 0;
         long t0 = sample ? System.nanoTime() : 0;
-        MemoryAccount prev = ExecutionContext.enter(account);
+        Account prev = ExecutionContext.enter(account);
         try {
             front.injectFault(m);
             return m.invoke(target, args);
@@ -283,7 +284,7 @@ final class Domain {
         InFlight flight = new InFlight(front, m);
         migrating.add(flight);
         Object[] copies = Copier.copyIn(args);
-        MemoryAccount prev = ExecutionContext.enter(account);
+        Account prev = ExecutionContext.enter(account);
         try {
             front.injectFault(m);
             Object r = m.invoke(target, copies);

@@ -5,25 +5,25 @@ package org.anykernel.base.internal;
  * own worker threads, and by a library kernel's syscall entry.
  */
 final class ExecutionContext {
-    private static final ThreadLocal<MemoryAccount> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Account> CURRENT = new ThreadLocal<>();
 
     private ExecutionContext() {
     }
 
-    static MemoryAccount current() {
+    static Account current() {
         return CURRENT.get();
     }
 
     /** Enters {@code account}; returns the account to restore with {@link #exit}. */
-    static MemoryAccount enter(MemoryAccount account) {
-        MemoryAccount old = CURRENT.get();
+    static Account enter(Account account) {
+        Account old = CURRENT.get();
         if (old != account) {
             CURRENT.set(account);
         }
         return old;
     }
 
-    static void exit(MemoryAccount previous, MemoryAccount entered) {
+    static void exit(Account previous, Account entered) {
         if (previous != entered) {
             CURRENT.set(previous);
         }

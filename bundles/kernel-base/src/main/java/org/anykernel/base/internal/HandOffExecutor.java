@@ -45,7 +45,7 @@ final class HandOffExecutor {
     }
 
     private void work() {
-        MemoryAccount prev = ExecutionContext.enter(domain.account());
+        Account prev = ExecutionContext.enter(domain.account());
         try {
             while (!stopped) {
                 Call c = queue.poll();

@@ -10,6 +10,7 @@ import org.anykernel.base.api.Kernel;
 import org.anykernel.base.api.KernelFactory;
 import org.anykernel.base.spi.Hypercalls;
 import org.anykernel.base.spi.KernelMemory;
+import org.anykernel.base.spi.KernelThreads;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -36,7 +37,7 @@ public final class KernelActivator implements BundleActivator {
         Hypercalls host = new JvmHypercalls(System.out);
         events = new EventLog(ctx);
         supervisor = new Supervisor(events);
-        MemoryAccount baseAccount = new MemoryAccount("global", Long.MAX_VALUE);
+        Account baseAccount = new Account("global", Long.MAX_VALUE);
         global = new KernelInstance("global", host, baseAccount, false);
         manager = new DomainManager(ctx, host, supervisor, events, global);
 
@@ -57,6 +58,7 @@ public final class KernelActivator implements BundleActivator {
         registrations.add(ctx.registerService(Kernel.class, kernel, null));
         registrations.add(ctx.registerService(KernelFactory.class, new LibraryKernels(manager, factions, host), null));
         registrations.add(ctx.registerService(KernelMemory.class, new ContextMemory(baseAccount), null));
+        registrations.add(ctx.registerService(KernelThreads.class, new ContextThreads(host, baseAccount), null));
         registrations.add(ctx.registerService(Hypercalls.class, host, null));
         global.spawn("init", Credentials.ROOT);
 

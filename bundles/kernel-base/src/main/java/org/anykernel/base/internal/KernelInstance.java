@@ -31,7 +31,7 @@ final class KernelInstance implements KernelContext {
 
     private final String name;
     private final Hypercalls hypercalls;
-    private final MemoryAccount account;
+    private final Account account;
     private final KernelMemory memory;
     private final SyscallTable syscalls = new SyscallTable();
     private final Map<Integer, KernelProcess> processes = new ConcurrentHashMap<>();
@@ -44,7 +44,7 @@ final class KernelInstance implements KernelContext {
      * @param enterAccount whether syscalls run in {@code account} (a library kernel: the whole kernel is one
      *                     domain) or leave accounting to the fronts (the global kernel)
      */
-    KernelInstance(String name, Hypercalls hypercalls, MemoryAccount account, boolean enterAccount) {
+    KernelInstance(String name, Hypercalls hypercalls, Account account, boolean enterAccount) {
         this.name = name;
         this.hypercalls = hypercalls;
         this.account = account;
@@ -73,7 +73,7 @@ final class KernelInstance implements KernelContext {
         return memory;
     }
 
-    MemoryAccount account() {
+    Account account() {
         return account;
     }
 
@@ -141,7 +141,7 @@ final class KernelInstance implements KernelContext {
             return (nr, args) -> syscalls.invoke(p, nr, args);
         }
         return (nr, args) -> {
-            MemoryAccount prev = ExecutionContext.enter(account);
+            Account prev = ExecutionContext.enter(account);
             try {
                 return syscalls.invoke(p, nr, args);
             } finally {

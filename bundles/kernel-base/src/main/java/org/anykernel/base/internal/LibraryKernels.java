@@ -50,11 +50,11 @@ final class LibraryKernels implements KernelFactory {
                 refs.add(r);
             }
         }
-        MemoryAccount account = new MemoryAccount("library:" + name, memoryQuota);
+        Account account = new Account("library:" + name, memoryQuota);
         KernelInstance k = new KernelInstance(name, host, account, true);
         List<Instance> instances = new ArrayList<>();
         List<KernelServiceRef> bindings = new ArrayList<>();
-        MemoryAccount prev = ExecutionContext.enter(account);
+        Account prev = ExecutionContext.enter(account);
         try {
             for (ServiceReference<?> r : refs) {
                 @SuppressWarnings("unchecked")

@@ -10,14 +10,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.anykernel.launcher.MavenRepository;
+import org.anykernel.launcher.Profile;
+import org.anykernel.launcher.ProfileBundle;
 import org.ops4j.pax.exam.Option;
 
 /**
- * Pax Exam options that provision a kernel profile from its feature file, as {@code anyk boot} boots it:
+ * Pax Exam options that provision a kernel profile from its feature file, as {@code anyk boot} boots it
+ * (the same {@link Profile} reader):
  * <pre>
  * &#64;Configuration
  * public Option[] config() {
@@ -35,38 +39,44 @@ public final class KernelOptions {
     /**
      * The options of a packaged profile (or a feature file path), with variables set as
      * {@code "NAME=VALUE"} strings.
+     *
+     * @throws org.anykernel.launcher.ProfileException for an unknown profile, a malformed feature, an unknown
+     *                                                 variable or a bundle missing from the local repository
      */
     public static Option profile(String profile, String... variables) {
-        Map<String, String> vars = new LinkedHashMap<>();
-        for (String v : variables) {
-            int eq = v.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("variable '" + v + "' is not NAME=VALUE");
-            }
-            vars.put(v.substring(0, eq), v.substring(eq + 1));
-        }
-        Profile p = Profile.load(List.of(profile), vars);
-        p.checkBundles();
+        Profile p = Profile.load(List.of(profile))
+                .withVariables(Profile.parseAssignments(Arrays.asList(variables)));
         List<Option> options = new ArrayList<>();
-        for (Profile.BundleRef b : p.bundles()) {
-            options.add(bundle(b.file().toUri().toString()).startLevel(b.startOrder()).start());
+        for (ProfileBundle b : p.bundles(MavenRepository.local())) {
+            options.add(bundle(b.location()).startLevel(b.startOrder()).start());
         }
-        p.frameworkProperties().forEach((k, v) -> {
+        Map<String, String> framework = p.frameworkProperties();
+        framework.forEach((k, v) -> {
+            // Pax Exam sets the start levels itself
             if (!k.equals("org.osgi.framework.startlevel.beginning")) {
                 options.add(frameworkProperty(k).value(v));
             }
         });
-        try {
-            Path dir = Files.createTempDirectory("anyk-exam-");
-            options.add(frameworkProperty(Profile.BOOT_CONFIGURATIONS).value(p.writeBootConfigurations(dir).toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (!p.frameworkProperties().containsKey("gosh.args")) {
+        if (!framework.containsKey("gosh.args")) {
             // a test has no terminal, and the shell must not read the test runner's standard input
             options.add(frameworkProperty("gosh.args").value("--nointeractive"));
         }
+        Map.Entry<String, String> boot = p.writeBootConfigurations(bootFile());
+        options.add(frameworkProperty(boot.getKey()).value(boot.getValue()));
         options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
         return composite(options.toArray(Option[]::new));
+    }
+
+    /** A file for the boot configurations that is gone when the test JVM ends. */
+    private static Path bootFile() {
+        try {
+            Path dir = Files.createTempDirectory("anyk-exam-");
+            Path file = dir.resolve("boot-configurations.properties");
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

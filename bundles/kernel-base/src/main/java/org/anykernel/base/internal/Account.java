@@ -5,13 +5,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
 
-/** Kernel-buffer bytes charged to one domain (or library kernel), against its quota. */
-final class MemoryAccount {
+/**
+ * What one domain (or library kernel) holds against its quotas: bytes of kernel buffers and kernel threads.
+ */
+final class Account {
     private final String name;
     private final AtomicLong used = new AtomicLong();
     private volatile long quota;
+    private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int threadsMax = Integer.MAX_VALUE;
 
-    MemoryAccount(String name, long quota) {
+    Account(String name, long quota) {
         this.name = name;
         this.quota = quota;
     }
@@ -45,6 +49,30 @@ final class MemoryAccount {
                         "memory quota of " + q + " bytes exceeded (" + now + " used, " + bytes + " asked)");
             }
         } while (!used.compareAndSet(now, now + bytes));
+    }
+
+    void setThreadsMax(int max) {
+        threadsMax = max;
+    }
+
+    int threads() {
+        return threads.get();
+    }
+
+    /** Takes a thread slot; {@code EAGAIN} past the quota, as {@code fork} at {@code RLIMIT_NPROC}. */
+    void takeThread(String name) {
+        int now;
+        do {
+            now = threads.get();
+            if (now >= threadsMax) {
+                throw new KernelException(Errno.EAGAIN, "domain " + this.name,
+                        "thread quota of " + threadsMax + " reached (spawning " + name + ")");
+            }
+        } while (!threads.compareAndSet(now, now + 1));
+    }
+
+    void giveThread() {
+        threads.decrementAndGet();
     }
 
     void release(long bytes) {
