@@ -245,6 +245,25 @@ public class IsolationIT {
     }
 
     @Test
+    public void aChangedDescriptorMovesTheDomainWhileConsumersStayBound() throws Exception {
+        ServiceReference<CharDevice> before = context.getServiceReferences(CharDevice.class, "(device.name=zero)")
+                .iterator().next();
+        CharDevice held = context.getService(before);
+        reconfigure("placement", "colocated");
+        Await.until("colocated", 5000, () -> "colocated".equals(before.getProperty("anykernel.placement")));
+        byte[] buf = new byte[4];
+        buf[0] = 1;
+        assertEquals(4, held.read(buf, 0, 4));
+        assertEquals("the same front, called directly now", 0, buf[0]);
+        assertEquals(4, sys.read(zero, new byte[4]));
+        reconfigure("placement", "isolated", "ipc", "migrate");
+        Await.until("isolated, migrating", 5000, () -> "isolated".equals(before.getProperty("anykernel.placement"))
+                && domain().descriptor().ipc() == org.anykernel.base.api.DomainDescriptor.Ipc.MIGRATE);
+        assertEquals(4, held.read(buf, 0, 4));
+        context.ungetService(before);
+    }
+
+    @Test
     public void badDescriptorsAreRefusedAndChangeNothing() throws Exception {
         org.osgi.service.cm.Configuration bad = cm.getFactoryConfiguration("org.anykernel.domain", "bad", "?");
         Hashtable<String, Object> p = new Hashtable<>();

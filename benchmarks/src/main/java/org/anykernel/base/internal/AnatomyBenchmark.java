@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Diagnostics, not targets: the single steps the syscall and isolated paths take per call, measured alone,
@@ -30,7 +31,8 @@ public class AnatomyBenchmark {
     int fd;
     String name = "/dev/zero";
     final byte[] buf = new byte[1];
-    MemoryAccount account;
+    Placements.Base base;
+    Domain holder;
     Semaphore vcpus;
     Set<Object> migrating;
     Thread self;
@@ -59,9 +61,15 @@ public class AnatomyBenchmark {
                 return 0;
             }
         });
-        account = new MemoryAccount("bench", 1 << 20);
+        base = new Placements.Base();
+        holder = base.holder("bench");
         vcpus = new Semaphore(1);
         migrating = ConcurrentHashMap.newKeySet();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        base.close();
     }
 
     /** System.nanoTime(): the migrate path reads the clock three times per call, hand-off twice (plus the spin loop). */
@@ -87,7 +95,8 @@ public class AnatomyBenchmark {
     /** A library kernel's syscall entry and a front's direct/migrate path: ExecutionContext enter + exit (ThreadLocal set twice). */
     @Benchmark
     public Object executionContextEnterExit() {
-        MemoryAccount prev = ExecutionContext.enter(account);
+        var account = holder.account();
+        var prev = ExecutionContext.enter(account);
         ExecutionContext.exit(prev, account);
         return prev;
     }

@@ -101,15 +101,22 @@ public class PlacementBenchmark {
         int fd;
         final byte[] buf = new byte[1];
 
-        /** null: a library kernel with a private ZeroDevice; otherwise the global kernel with a front. */
+        /** null: a ZeroDevice bound directly (no front); otherwise the global kernel with a front. */
         abstract Placements.Kind kind();
+
+        /** With {@code kind() == null}: true for a library kernel, false for the global kernel. */
+        boolean library() {
+            return true;
+        }
 
         @Setup(Level.Trial)
         public void setUp() {
             base = new Placements.Base();
             Placements.Kind k = kind();
-            if (k == null) {
+            if (k == null && library()) {
                 kernel = new Placements.DevKernel(base, "bench-lib", true, new ZeroDevice(), "bench-lib", "library");
+            } else if (k == null) {
+                kernel = new Placements.DevKernel(base, "global", false, new ZeroDevice(), "kernel", "colocated");
             } else {
                 String domain = "bench-" + k.name().toLowerCase().replace('_', '-');
                 Domain d = base.domain(k, domain);
@@ -132,6 +139,20 @@ public class PlacementBenchmark {
         @Override
         Placements.Kind kind() {
             return null;
+        }
+    }
+
+    /** Not a placement: the global kernel with the raw device bound (no front), the reference for a front's cost. */
+    @State(Scope.Benchmark)
+    public static class DevGlobalRaw extends DevState {
+        @Override
+        Placements.Kind kind() {
+            return null;
+        }
+
+        @Override
+        boolean library() {
+            return false;
         }
     }
 
@@ -164,11 +185,13 @@ public class PlacementBenchmark {
     public static class Factory {
         Placements.Base base;
         DevFaction faction;
+        Domain accounts;
 
         @Setup(Level.Trial)
         public void setUp() {
             base = new Placements.Base();
             faction = new DevFaction();
+            accounts = base.holder("library:bench-create");
         }
 
         @TearDown(Level.Trial)
@@ -217,6 +240,12 @@ public class PlacementBenchmark {
         return s.posix.read(s.fd, s.buf, 0, 1);
     }
 
+    /** Reference only: the global kernel's syscall path with no front at all. */
+    @Benchmark
+    public int devZeroGlobalRaw(DevGlobalRaw s) {
+        return s.posix.read(s.fd, s.buf, 0, 1);
+    }
+
     @Benchmark
     public int devZeroColocated(DevColocated s) {
         return s.posix.read(s.fd, s.buf, 0, 1);
@@ -239,15 +268,16 @@ public class PlacementBenchmark {
     /**
      * An approximation of library kernel creation: what {@code LibraryKernels.create} does after it has
      * found the driver's service (kernel, syscall table, dev faction attached, private device bound,
-     * process spawned), then {@code close}. The OSGi part (finding the driver's raw services and
+     * process spawned), then {@code close}. One memory account is reused for every kernel (see {@link
+     * Placements.Base#holder}); LibraryKernels makes a new one, a small object, each time. The OSGi part (finding the driver's raw services and
      * {@code getServiceObjects().getService()}, which activates a DS component) is not measured.
      */
     @Benchmark
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public int libraryKernelCreateClose(Factory s) {
-        MemoryAccount account = new MemoryAccount("library:bench-create", 64L << 20);
+        var account = s.accounts.account();
         KernelInstance k = new KernelInstance("bench-create", s.base.host, account, true);
-        MemoryAccount prev = ExecutionContext.enter(account);
+        var prev = ExecutionContext.enter(account);
         try {
             FactionInstance inst = s.faction.attach(k);
             k.attach(s.faction, inst);

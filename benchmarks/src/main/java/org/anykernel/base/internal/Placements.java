@@ -85,6 +85,16 @@ final class Placements {
             supervisor.watch(() -> domains);
         }
 
+        /**
+         * A colocated domain that is never called, only there for its fresh memory account ({@code
+         * holder(name).account()}, 64 MiB), as a library kernel or the global kernel gets one. Going through a
+         * domain keeps this code from naming the account class, which kernel-base is renaming ({@code
+         * MemoryAccount} to {@code Account}): with {@code var} it compiles against either.
+         */
+        Domain holder(String accountName) {
+            return new Domain(DomainDescriptor.defaults(accountName, Placement.COLOCATED), host, supervisor);
+        }
+
         Domain domain(Kind kind, String name) {
             Domain d = new Domain(kind.descriptor(name), host, supervisor);
             domains.add(d);
@@ -128,13 +138,13 @@ final class Placements {
         private volatile boolean closed;
 
         DevKernel(Base base, String name, boolean library, Object device, String domain, String placement) {
-            MemoryAccount account = new MemoryAccount(library ? "library:" + name : "kernel", 64L << 20);
+            var account = base.holder(library ? "library:" + name : "global").account();
             kernel = new KernelInstance(name, base.host, account, library);
             Map<String, Object> props = new HashMap<>(ZERO_PROPS);
             props.put(Front.PLACEMENT, placement);
             props.put(Front.DOMAIN, domain);
             props.put(Front.DRIVER, "char-std");
-            MemoryAccount prev = ExecutionContext.enter(account);
+            var prev = ExecutionContext.enter(account);
             try {
                 DevFaction faction = new DevFaction();
                 FactionInstance inst = faction.attach(kernel);

@@ -11,7 +11,8 @@ import org.osgi.service.component.annotations.Component;
 /** The device faction: attaches a {@link DevInstance} (device table and {@code /dev}) to each kernel. */
 @Component(service = {Faction.class, DevFaction.class})
 public final class DevFaction implements Faction {
-    private final Map<String, DevInstance> byKernel = new ConcurrentHashMap<>();
+    /** Keyed by the kernel itself: two library kernels may share a name. */
+    private final Map<KernelContext, DevInstance> byKernel = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -20,13 +21,18 @@ public final class DevFaction implements Faction {
 
     @Override
     public FactionInstance attach(KernelContext kernel) {
-        DevInstance inst = new DevInstance(kernel, () -> byKernel.remove(kernel.name()));
-        byKernel.put(kernel.name(), inst);
+        DevInstance inst = new DevInstance(kernel, () -> byKernel.remove(kernel));
+        byKernel.put(kernel, inst);
         return inst;
     }
 
     /** The device table of the named kernel ({@code global} for the shared one), or null. */
     DevInstance instance(String kernel) {
-        return byKernel.get(kernel);
+        for (Map.Entry<KernelContext, DevInstance> e : byKernel.entrySet()) {
+            if (e.getKey().name().equals(kernel)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 }

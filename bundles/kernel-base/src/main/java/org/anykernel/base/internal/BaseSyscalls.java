@@ -30,7 +30,7 @@ final class BaseSyscalls {
             int off = (Integer) a[2];
             int len = (Integer) a[3];
             OpenFile f = p.fds().get((Integer) a[0]);
-            SyscallTable.checkRange("read " + f.name(), buf, off, len);
+            SyscallTable.checkRange("read", f.name(), buf, off, len);
             return f.read(buf, off, len);
         });
         t.register(Syscall.of(Sys.WRITE, "write", INT, BUFFER, INT, INT), (p, a) -> {
@@ -38,7 +38,7 @@ final class BaseSyscalls {
             int off = (Integer) a[2];
             int len = (Integer) a[3];
             OpenFile f = p.fds().get((Integer) a[0]);
-            SyscallTable.checkRange("write " + f.name(), buf, off, len);
+            SyscallTable.checkRange("write", f.name(), buf, off, len);
             return f.write(buf, off, len);
         });
         t.register(Syscall.of(Sys.OPEN, "open", STRING, INT, INT), (p, a) -> {

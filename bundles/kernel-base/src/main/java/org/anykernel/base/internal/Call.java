@@ -76,9 +76,13 @@ final class Call {
      */
     boolean await(long deadline, long spinNanos) {
         long spinEnd = System.nanoTime() + spinNanos;
-        while (state == WAITING) {
-            if (System.nanoTime() > spinEnd) {
-                break;
+        for (int i = 1; state == WAITING; i++) {
+            if ((i & 63) == 0) {
+                if (System.nanoTime() > spinEnd) {
+                    break;
+                }
+                // on an oversubscribed machine the worker may need this CPU
+                Thread.yield();
             }
             Thread.onSpinWait();
         }

@@ -6,11 +6,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.anykernel.base.api.DomainDescriptor;
 import org.anykernel.base.api.DomainInfo;
@@ -29,24 +29,41 @@ final class Domain {
     /** How long a caller spins for a hand-off answer before parking. */
     static final long CALLER_SPIN_NANOS = 20_000;
 
-    /** The descriptor in force and its call path. Immutable: re-placement swaps the whole mode. */
-    record Mode(DomainDescriptor descriptor, HandOffExecutor executor, Semaphore vcpus) {
+    /**
+     * The descriptor in force and its call path. Immutable: re-placement swaps the whole mode. Migrated calls
+     * in flight sit in {@code flights}, one slot per vCPU (the semaphore bounds them), for the watchdog.
+     */
+    record Mode(DomainDescriptor descriptor, HandOffExecutor executor, Semaphore vcpus,
+            AtomicReferenceArray<InFlight> flights) {
         Placement placement() {
             return descriptor.placement();
+        }
+
+        /** Puts a call in a free slot; there is one, since the caller holds a vCPU permit. */
+        int enter(InFlight f) {
+            int n = flights.length();
+            int start = (int) (Thread.currentThread().threadId() % n);
+            for (int i = 0;; i = (i + 1) % n) {
+                int slot = (start + i) % n;
+                if (flights.get(slot) == null && flights.compareAndSet(slot, null, f)) {
+                    return slot;
+                }
+            }
         }
     }
 
     /** A call that migrated into the domain on its caller's thread, watched by the supervisor. */
     static final class InFlight {
         final Thread thread = Thread.currentThread();
-        final long start = System.nanoTime();
+        final long start;
         final Front front;
         final Method method;
         volatile boolean timedOut;
 
-        InFlight(Front front, Method method) {
+        InFlight(Front front, Method method, long start) {
             this.front = front;
             this.method = method;
+            this.start = start;
         }
     }
 
@@ -58,7 +75,6 @@ final class Domain {
     private final Account account;
     private final CallStats stats = new CallStats();
     private final Set<Front> fronts = new CopyOnWriteArraySet<>();
-    private final Set<InFlight> migrating = ConcurrentHashMap.newKeySet();
     private final Deque<Long> restartTimes = new ArrayDeque<>();
     private volatile Mode mode;
     private volatile DomainState state = DomainState.ACTIVE;
@@ -103,8 +119,21 @@ final class Domain {
         return fronts;
     }
 
-    Set<InFlight> migrating() {
-        return migrating;
+    /** Migrated calls in flight now. */
+    List<InFlight> migrating() {
+        return migratingIn(mode);
+    }
+
+    private static List<InFlight> migratingIn(Mode m) {
+        AtomicReferenceArray<InFlight> f = m.flights();
+        List<InFlight> out = new java.util.ArrayList<>();
+        for (int i = 0; i < f.length(); i++) {
+            InFlight x = f.get(i);
+            if (x != null) {
+                out.add(x);
+            }
+        }
+        return out;
     }
 
     CallStats stats() {
@@ -145,7 +174,7 @@ final class Domain {
         Mode old = mode;
         boolean sameShape = old != null && old.placement() == nd.placement() && old.descriptor().ipc() == nd.ipc()
                 && old.descriptor().vcpus() == nd.vcpus();
-        mode = sameShape ? new Mode(nd, old.executor(), old.vcpus()) : newMode(nd);
+        mode = sameShape ? new Mode(nd, old.executor(), old.vcpus(), old.flights()) : newMode(nd);
         account.setQuota(nd.memoryQuota());
         account.setThreadsMax(nd.threadsMax());
         if (!sameShape && old != null && old.executor() != null) {
@@ -156,7 +185,7 @@ final class Domain {
     private Mode newMode(DomainDescriptor nd) {
         HandOffExecutor ex = nd.placement() == Placement.ISOLATED && nd.ipc() == DomainDescriptor.Ipc.HANDOFF
                 ? new HandOffExecutor(this, nd.vcpus(), host, ++generation) : null;
-        return new Mode(nd, ex, new Semaphore(nd.vcpus()));
+        return new Mode(nd, ex, new Semaphore(nd.vcpus()), new AtomicReferenceArray<>(nd.vcpus()));
     }
 
     /** Restart: fails what is queued, abandons the old threads, starts fresh ones. */
@@ -166,7 +195,7 @@ final class Domain {
         if (old.executor() != null) {
             old.executor().kill(why);
         }
-        for (InFlight f : migrating) {
+        for (InFlight f : migratingIn(old)) {
             f.thread.interrupt();
         }
     }
@@ -269,20 +298,11 @@ final class Domain {
 
     private Object migrate(Mode md, Front front, Object target, Method m, Object[] args) {
         long watchdog = md.descriptor().watchdogMillis();
-        long t0 = System.nanoTime();
-        try {
-            if (!md.vcpus().tryAcquire(watchdog, TimeUnit.MILLISECONDS)) {
-                stats.error();
-                throw new KernelException(Errno.ETIMEDOUT, front.describe(m),
-                        "all " + md.descriptor().vcpus() + " vCPUs of domain " + name + " busy for " + watchdog + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KernelException(Errno.EINTR, front.describe(m), "interrupted waiting for a vCPU");
-        }
+        acquireVcpu(md, front, m, watchdog);
         stats.call();
-        InFlight flight = new InFlight(front, m);
-        migrating.add(flight);
+        long t0 = System.nanoTime();
+        InFlight flight = new InFlight(front, m, t0);
+        int slot = md.enter(flight);
         Object[] copies = Copier.copyIn(args);
         Account prev = ExecutionContext.enter(account);
         try {
@@ -305,9 +325,28 @@ final class Domain {
             throw contain(front, m, e);
         } finally {
             ExecutionContext.exit(prev, account);
-            migrating.remove(flight);
+            md.flights().set(slot, null);
             md.vcpus().release();
-            stats.latency(System.nanoTime() - t0);
+            if ((t0 & 15) == 0) {
+                stats.latency(System.nanoTime() - t0);
+            }
+        }
+    }
+
+    /** Takes one of the domain's vCPUs, waiting at most the watchdog deadline. */
+    private void acquireVcpu(Mode md, Front front, Method m, long watchdog) {
+        if (md.vcpus().tryAcquire()) {
+            return;
+        }
+        try {
+            if (!md.vcpus().tryAcquire(watchdog, TimeUnit.MILLISECONDS)) {
+                stats.error();
+                throw new KernelException(Errno.ETIMEDOUT, front.describe(m),
+                        "all " + md.descriptor().vcpus() + " vCPUs of domain " + name + " busy for " + watchdog + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException(Errno.EINTR, front.describe(m), "interrupted waiting for a vCPU");
         }
     }
 

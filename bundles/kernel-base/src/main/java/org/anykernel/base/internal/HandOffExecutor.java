@@ -51,7 +51,13 @@ final class HandOffExecutor {
                 Call c = queue.poll();
                 if (c == null) {
                     long spinEnd = System.nanoTime() + WORKER_SPIN_NANOS;
-                    while (c == null && System.nanoTime() < spinEnd && !stopped) {
+                    for (int i = 1; c == null && !stopped; i++) {
+                        if ((i & 63) == 0) {
+                            if (System.nanoTime() > spinEnd) {
+                                break;
+                            }
+                            Thread.yield();
+                        }
                         Thread.onSpinWait();
                         c = queue.poll();
                     }

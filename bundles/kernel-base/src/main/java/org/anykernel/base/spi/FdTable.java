@@ -2,6 +2,7 @@ package org.anykernel.base.spi;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
@@ -9,6 +10,7 @@ import org.anykernel.base.api.KernelException;
 /**
  * A process's descriptor table: small integers naming open files, lowest free first. Several
  * descriptors (after {@code dup}) share one open file, which is released when the last is closed.
+ * Lookups (every read and write) take no lock; changes to the table do.
  */
 public final class FdTable {
     /** The per-process descriptor limit ({@code RLIMIT_NOFILE}). */
@@ -23,13 +25,13 @@ public final class FdTable {
         }
     }
 
-    private final Ref[] slots = new Ref[MAX];
+    private final AtomicReferenceArray<Ref> slots = new AtomicReferenceArray<>(MAX);
 
     /** Installs {@code file} at the lowest free descriptor; {@code EMFILE} when full (the file is released). */
     public synchronized int install(OpenFile file) {
         for (int fd = 0; fd < MAX; fd++) {
-            if (slots[fd] == null) {
-                slots[fd] = new Ref(file);
+            if (slots.get(fd) == null) {
+                slots.set(fd, new Ref(file));
                 return fd;
             }
         }
@@ -38,12 +40,12 @@ public final class FdTable {
     }
 
     /** The open file behind {@code fd}; {@code EBADF} if none. */
-    public synchronized OpenFile get(int fd) {
+    public OpenFile get(int fd) {
         return ref(fd).file;
     }
 
     private Ref ref(int fd) {
-        Ref r = fd >= 0 && fd < MAX ? slots[fd] : null;
+        Ref r = fd >= 0 && fd < MAX ? slots.get(fd) : null;
         if (r == null) {
             throw new KernelException(Errno.EBADF, "fd " + fd, "not an open descriptor");
         }
@@ -55,7 +57,7 @@ public final class FdTable {
         OpenFile release = null;
         synchronized (this) {
             Ref r = ref(fd);
-            slots[fd] = null;
+            slots.set(fd, null);
             if (--r.count == 0) {
                 release = r.file;
             }
@@ -69,8 +71,8 @@ public final class FdTable {
     public synchronized int dup(int fd) {
         Ref r = ref(fd);
         for (int n = 0; n < MAX; n++) {
-            if (slots[n] == null) {
-                slots[n] = r;
+            if (slots.get(n) == null) {
+                slots.set(n, r);
                 r.count++;
                 return n;
             }
@@ -89,11 +91,11 @@ public final class FdTable {
             if (oldfd == newfd) {
                 return newfd;
             }
-            Ref old = slots[newfd];
+            Ref old = slots.get(newfd);
             if (old != null && --old.count == 0) {
                 release = old.file;
             }
-            slots[newfd] = r;
+            slots.set(newfd, r);
             r.count++;
         }
         if (release != null) {
@@ -105,8 +107,8 @@ public final class FdTable {
     /** Number of descriptors in use. */
     public synchronized int size() {
         int n = 0;
-        for (Ref r : slots) {
-            if (r != null) {
+        for (int fd = 0; fd < MAX; fd++) {
+            if (slots.get(fd) != null) {
                 n++;
             }
         }
@@ -118,9 +120,9 @@ public final class FdTable {
         List<OpenFile> release = new ArrayList<>();
         synchronized (this) {
             for (int fd = 0; fd < MAX; fd++) {
-                Ref r = slots[fd];
+                Ref r = slots.get(fd);
                 if (r != null) {
-                    slots[fd] = null;
+                    slots.set(fd, null);
                     if (--r.count == 0) {
                         release.add(r.file);
                     }

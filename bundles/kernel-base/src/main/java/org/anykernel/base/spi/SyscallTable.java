@@ -97,12 +97,24 @@ public final class SyscallTable {
 
     /** Checks that {@code buf[off..off+len)} is inside the buffer, as a handler must before touching it. */
     public static void checkRange(String what, byte[] buf, int off, int len) {
+        checkRange(what, "", buf, off, len);
+    }
+
+    /**
+     * As {@link #checkRange(String, byte[], int, int)}, naming the thing as {@code op + " " + name}; the
+     * message is only built on error, so the check costs nothing on the fast path.
+     */
+    public static void checkRange(String op, String name, byte[] buf, int off, int len) {
         if (len < 0) {
-            throw new KernelException(Errno.EINVAL, what, "negative length " + len);
+            throw new KernelException(Errno.EINVAL, what(op, name), "negative length " + len);
         }
         if (off < 0 || off > buf.length - len) {
-            throw new KernelException(Errno.EFAULT, what,
+            throw new KernelException(Errno.EFAULT, what(op, name),
                     "range [" + off + ", " + ((long) off + len) + ") outside a buffer of " + buf.length + " bytes");
         }
+    }
+
+    private static String what(String op, String name) {
+        return name.isEmpty() ? op : op + " " + name;
     }
 }
