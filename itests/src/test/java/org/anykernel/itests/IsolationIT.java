@@ -172,7 +172,7 @@ public class IsolationIT {
         assertEquals(2, domain().restarts());
         assertEquals(Errno.ENXIO, errno(() -> sys.read(zero, new byte[1])));
         assertTrue(domain().lastFault(), domain().lastFault().contains("more than 2 restarts"));
-        assertTrue(eventSeen("FAILED", "more than 2 restarts"));
+        Await.until("the FAILED event", 5000, () -> eventSeen("FAILED", "more than 2 restarts"));
 
         kernel.fault(DOMAIN, new FaultSpec(FaultSpec.Kind.CLEAR, 0, 0, ""));
         kernel.restart(DOMAIN);

@@ -258,6 +258,26 @@ public final class Profile {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Checks every domain descriptor of the profile with the kernel's own rules, so that a bad one stops the
+     * boot before anything starts, with the field named.
+     *
+     * @return this profile
+     * @throws ProfileException of kind {@code INVALID}: {@code profile P: domain D: field 'F': ...}
+     */
+    public Profile checkDescriptors() {
+        configurations().forEach((pid, values) -> {
+            if (pid.startsWith(DOMAIN_FACTORY_PID + "~")) {
+                try {
+                    org.anykernel.base.api.DomainDescriptor.parse(pid.substring(DOMAIN_FACTORY_PID.length() + 1), values);
+                } catch (org.anykernel.base.api.KernelException e) {
+                    throw ProfileException.invalid("profile " + name() + ": " + e.getMessage().replaceFirst("^EINVAL: ", ""));
+                }
+            }
+        });
+        return this;
+    }
+
     /** The names of the kernel domains the profile configures ({@code org.anykernel.domain~NAME}). */
     public Set<String> domainNames() {
         Set<String> out = new LinkedHashSet<>();

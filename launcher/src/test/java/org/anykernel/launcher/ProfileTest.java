@@ -120,4 +120,22 @@ class ProfileTest {
         ProfileException e = assertThrows(ProfileException.class, () -> Profile.parseAssignments(List.of("novalue")));
         assertEquals("malformed variable 'novalue': expected NAME=VALUE", e.getMessage());
     }
+
+    @Test
+    void aBadDescriptorStopsTheBootNamingTheField() throws Exception {
+        Path overlay = dir.resolve("bad-placement.json");
+        java.nio.file.Files.writeString(overlay, """
+                {"feature-resource-version": "1.0", "id": "org.example:bad:osgifeature:1",
+                 "bundles": [],
+                 "configurations": {"org.anykernel.domain~chr": {"placement": "orbital", "components": ["char-std"]}}}
+                """);
+        ProfileException e = assertThrows(ProfileException.class,
+                () -> Profile.load(List.of("microkernel", overlay.toString())).checkDescriptors());
+        assertEquals(ProfileException.Kind.INVALID, e.kind());
+        assertEquals("profile microkernel+bad-placement: domain chr: field 'placement': unknown placement 'orbital' "
+                + "(expected one of colocated, isolated, library)", e.getMessage());
+        for (String p : List.of("monolithic", "microkernel", "library")) {
+            Profile.load(List.of(p)).checkDescriptors();
+        }
+    }
 }

@@ -59,7 +59,7 @@ final class BootCommand implements Callable<Integer> {
         if (timeout <= 0) {
             return failures.usage("--timeout must be a positive number of seconds, not " + timeout);
         }
-        Profile profile = Profile.load(profiles).withVariables(Profile.parseAssignments(variables));
+        Profile profile = Profile.load(profiles).withVariables(Profile.parseAssignments(variables)).checkDescriptors();
         boolean interactive = exec == null && Terminal.interactive();
         BootOptions options = new BootOptions(Duration.ofSeconds(timeout), MavenRepository.local());
         EmbeddedKernel kernel = EmbeddedKernel.start(profile, options, anyk.err, Failures.debugFromEnvironment());

@@ -34,10 +34,18 @@ final class KernelProbe {
      * @throws LaunchException when the kernel service throws
      */
     Status poll() {
-        ServiceReference<?> ref = context.getServiceReference(KERNEL);
-        if (ref == null) {
+        // all references, not only assignable ones: the launcher has its own copy of the kernel's API
+        // classes (to check descriptors before boot), which the framework would call incompatible
+        ServiceReference<?>[] refs;
+        try {
+            refs = context.getAllServiceReferences(KERNEL, null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (refs == null) {
             return null;
         }
+        ServiceReference<?> ref = refs[0];
         Object kernel = context.getService(ref);
         if (kernel == null) {
             return null;

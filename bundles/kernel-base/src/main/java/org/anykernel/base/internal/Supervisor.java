@@ -165,8 +165,9 @@ final class Supervisor {
     }
 
     private void fail(Domain d, String why) {
-        d.setState(DomainState.FAILED);
+        // the reason first: whoever sees FAILED must also see why
         d.setLastFault(why);
+        d.setState(DomainState.FAILED);
         d.resetThreads("domain " + d.name() + " stopped: " + why);
         try {
             stopAll(manager.bundlesOf(d));

@@ -45,7 +45,7 @@ public final class KernelOptions {
      */
     public static Option profile(String profile, String... variables) {
         Profile p = Profile.load(List.of(profile))
-                .withVariables(Profile.parseAssignments(Arrays.asList(variables)));
+                .withVariables(Profile.parseAssignments(Arrays.asList(variables))).checkDescriptors();
         List<Option> options = new ArrayList<>();
         for (ProfileBundle b : p.bundles(MavenRepository.local())) {
             options.add(bundle(b.location()).startLevel(b.startOrder()).start());

@@ -1,0 +1,169 @@
+package org.anykernel.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Boot time: from spawning a JVM to its ready line, one boot per measured invocation.
+ *
+ * <ul>
+ *   <li>{@link #anyk}: {@code java -jar launcher/target/anyk.jar boot monolithic -V console.echo=false} until
+ *       {@code anykernel ready: ...};</li>
+ *   <li>{@link #bareFelixScr}, the baseline: {@link BareFelix} (Felix, SCR and one DS component) until
+ *       {@code ready}.</li>
+ * </ul>
+ *
+ * Both JVMs are the one running this benchmark ({@code java.home}), with {@code
+ * --sun-misc-unsafe-memory-access=allow} and stdin from {@code /dev/null} (no terminal, so anyk opens no
+ * shell and serves until signalled). The timed part ends when the ready line has been read; stopping
+ * the process (SIGTERM, wait) is in the per-invocation tear-down, outside the time.
+ *
+ * <p>The auxiliary counter {@code selfReportedMs} is the ready line's own "in N ms": the time from the
+ * child JVM's start (its {@code RuntimeMXBean} start time) to ready, by the child's clock. The difference
+ * to the measured time is the JVM's launch until it records its start time, plus reading the line.
+ *
+ * <p>The anyk jar is {@code launcher/target/anyk.jar} beside this module, or {@code -Danyk.jar=PATH}
+ * (pass it with {@code -jvmArgsAppend}).
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 5)
+@Fork(1)
+public class BootBenchmark {
+    /** The JVM option both children get (Felix and friends otherwise warn about sun.misc.Unsafe). */
+    static final String UNSAFE = "--sun-misc-unsafe-memory-access=allow";
+    static final Pattern SELF_REPORTED = Pattern.compile(" in (\\d+) ms");
+
+    /** The child of one invocation, stopped after it by {@link #stop}. */
+    @State(Scope.Benchmark)
+    public static class Child {
+        String java;
+        Path anykJar;
+        Path benchJar;
+        Process process;
+        Path stderr;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            benchJar = ownJar();
+            String configured = System.getProperty("anyk.jar");
+            anykJar = configured != null ? Path.of(configured)
+                    : benchJar.toAbsolutePath().getParent().getParent().getParent().resolve("launcher/target/anyk.jar");
+            if (!Files.isRegularFile(anykJar)) {
+                throw new IllegalStateException("no " + anykJar + " (build the launcher, or pass -Danyk.jar=PATH)");
+            }
+            stderr = Files.createTempFile("boot-bench-", ".err");
+        }
+
+        @TearDown(Level.Invocation)
+        public void stop() throws InterruptedException {
+            Process p = process;
+            process = null;
+            if (p == null) {
+                return;
+            }
+            p.destroy(); // SIGTERM: anyk stops its kernel in its shutdown hook; BareFelix has exited already
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            Files.deleteIfExists(stderr);
+        }
+
+        private static Path ownJar() {
+            try {
+                return Path.of(BootBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The child's own "in N ms" of the last invocation (see the class comment). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class SelfReported {
+        public double selfReportedMs;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            selfReportedMs = 0;
+        }
+    }
+
+    @Benchmark
+    public String anyk(Child c, SelfReported r) throws IOException {
+        return spawnUntil(c, r, List.of("-jar", c.anykJar.toString(), "boot", "monolithic", "-V", "console.echo=false"),
+                "anykernel ready: ");
+    }
+
+    @Benchmark
+    public String bareFelixScr(Child c, SelfReported r) throws IOException {
+        return spawnUntil(c, r, List.of("-cp", c.benchJar.toString(), BareFelix.class.getName()), "ready");
+    }
+
+    /** Starts {@code java UNSAFE args...} and reads its stdout until a line starting with {@code ready}. */
+    static String spawnUntil(Child c, SelfReported r, List<String> args, String ready) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(c.java);
+        cmd.add(UNSAFE);
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.to(c.stderr.toFile()));
+        Process p = pb.start();
+        c.process = p;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(ready)) {
+                    Matcher m = SELF_REPORTED.matcher(line);
+                    if (m.find()) {
+                        r.selfReportedMs = Double.parseDouble(m.group(1));
+                    }
+                    return line;
+                }
+            }
+        }
+        String err;
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+            err = Files.readString(c.stderr);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err = "";
+        }
+        throw new IllegalStateException("no '" + ready + "' line from " + String.join(" ", cmd) + "; stderr: " + err.strip());
+    }
+}
