@@ -300,8 +300,9 @@ final class Domain {
         long watchdog = md.descriptor().watchdogMillis();
         acquireVcpu(md, front, m, watchdog);
         stats.call();
-        long t0 = System.nanoTime();
-        InFlight flight = new InFlight(front, m, t0);
+        boolean sample = (ThreadLocalRandom.current().nextInt() & 15) == 0;
+        long t0 = sample ? System.nanoTime() : 0;
+        InFlight flight = new InFlight(front, m, supervisor.coarseNanos());
         int slot = md.enter(flight);
         Object[] copies = Copier.copyIn(args);
         Account prev = ExecutionContext.enter(account);
@@ -327,7 +328,7 @@ final class Domain {
             ExecutionContext.exit(prev, account);
             md.flights().set(slot, null);
             md.vcpus().release();
-            if ((t0 & 15) == 0) {
+            if (sample) {
                 stats.latency(System.nanoTime() - t0);
             }
         }

@@ -5,7 +5,6 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.anykernel.base.api.DomainDescriptor;
 import org.osgi.service.cm.ManagedServiceFactory;
 
 /** Receives domain descriptors ({@code org.anykernel.domain~NAME}) from ConfigAdmin. */
@@ -34,9 +33,5 @@ final class DomainConfigs implements ManagedServiceFactory {
     @Override
     public void deleted(String pid) {
         manager.deleted(pid);
-    }
-
-    static String factoryPid() {
-        return DomainDescriptor.FACTORY_PID;
     }
 }

@@ -58,7 +58,6 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
     private final Map<Long, Front.Key> rawKeys = new ConcurrentHashMap<>();
     private final Map<Long, ServiceReference<?>> rawRefs = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, Optional<Class<?>>>> interfaceCache = new ConcurrentHashMap<>();
-    private final Map<String, String> pendingRejections = new ConcurrentHashMap<>();
 
     DomainManager(BundleContext ctx, Hypercalls host, Supervisor supervisor, EventLog events, KernelInstance global) {
         this.ctx = ctx;
@@ -277,13 +276,10 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
             Domain existing = domains.get(pidToDomain.getOrDefault(pid, key));
             if (existing != null) {
                 existing.setRejected(e.getMessage());
-            } else {
-                pendingRejections.put(key, e.getMessage());
             }
             events.post("REJECTED", key, e.getMessage() + " (descriptor " + pid + " not applied; previous state kept)");
             return;
         }
-        pendingRejections.remove(d.name());
         String previousName = pidToDomain.put(pid, d.name());
         if (previousName != null && !previousName.equals(d.name())) {
             removeDomain(previousName);
@@ -560,10 +556,6 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
         List<ServiceInfo> out = new ArrayList<>(fronts.values().stream().map(Front::info).toList());
         out.sort((a, b) -> (a.domain() + a.interfaces()).compareTo(b.domain() + b.interfaces()));
         return out;
-    }
-
-    Map<String, String> pendingRejections() {
-        return pendingRejections;
     }
 
     boolean settled() {

@@ -185,10 +185,6 @@ final class Front implements InvocationHandler {
         }
     }
 
-    Map<String, Object> rawProperties() {
-        return rawProperties;
-    }
-
     /** Gets the driver object (activating a delayed component) and lets waiting calls proceed. */
     void acquireTarget() {
         synchronized (lock) {

@@ -33,6 +33,8 @@ final class Supervisor {
     private volatile DomainManager manager;
     private volatile Thread watchdog;
     private volatile boolean closed;
+    /** The watchdog's clock: nanoTime read once a period, so calls can stamp their start for free. */
+    private volatile long coarseNanos = System.nanoTime();
 
     Supervisor(EventLog events) {
         this.events = events;
@@ -56,6 +58,11 @@ final class Supervisor {
             watchdog.interrupt();
         }
         worker.shutdownNow();
+    }
+
+    /** A monotonic time at most one watchdog period old: what migrated calls stamp their start with. */
+    long coarseNanos() {
+        return coarseNanos;
     }
 
     /** Whether the supervisor itself is stopping this bundle (so its stop is no failure). */
@@ -184,9 +191,11 @@ final class Supervisor {
             } catch (InterruptedException e) {
                 return;
             }
+            long now = System.nanoTime();
+            coarseNanos = now;
             for (Domain d : domains.get()) {
-                long limit = TimeUnit.MILLISECONDS.toNanos(d.descriptor().watchdogMillis());
-                long now = System.nanoTime();
+                // a start stamp may be one period old, so allow one period more
+                long limit = TimeUnit.MILLISECONDS.toNanos(d.descriptor().watchdogMillis() + WATCHDOG_PERIOD_MS);
                 for (Domain.InFlight f : d.migrating()) {
                     if (!f.timedOut && now - f.start > limit) {
                         f.timedOut = true;
