@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * child JVM's start (its {@code RuntimeMXBean} start time) to ready, by the child's clock. The difference
  * to the measured time is the JVM's launch until it records its start time, plus reading the line.
  *
- * <p>The anyk jar is {@code launcher/target/anyk.jar} beside this module, or {@code -Danyk.jar=PATH}
- * (pass it with {@code -jvmArgsAppend}).
+ * <p>The anyk jar is {@code launcher/target/anyk.jar} of this checkout, or {@code -Danyk.jar=PATH} (pass
+ * it with {@code -jvmArgsAppend}); see {@link EmbeddedLibrary#anykJar()}.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -72,13 +71,8 @@ public class BootBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            benchJar = ownJar();
-            String configured = System.getProperty("anyk.jar");
-            anykJar = configured != null ? Path.of(configured)
-                    : benchJar.toAbsolutePath().getParent().getParent().getParent().resolve("launcher/target/anyk.jar");
-            if (!Files.isRegularFile(anykJar)) {
-                throw new IllegalStateException("no " + anykJar + " (build the launcher, or pass -Danyk.jar=PATH)");
-            }
+            benchJar = EmbeddedLibrary.ownJar();
+            anykJar = EmbeddedLibrary.anykJar();
             stderr = Files.createTempFile("boot-bench-", ".err");
         }
 
@@ -99,14 +93,6 @@ public class BootBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
             Files.deleteIfExists(stderr);
-        }
-
-        private static Path ownJar() {
-            try {
-                return Path.of(BootBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            } catch (URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 
