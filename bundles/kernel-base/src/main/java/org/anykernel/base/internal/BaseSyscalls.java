@@ -10,6 +10,7 @@ import java.util.Map;
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Sys;
+import org.anykernel.base.spi.KernelProcess;
 import org.anykernel.base.spi.NameSpace;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.base.spi.Syscall;
@@ -25,22 +26,10 @@ final class BaseSyscalls {
 
     static void register(KernelInstance k) {
         SyscallTable t = k.syscalls();
-        t.register(Syscall.of(Sys.READ, "read", INT, BUFFER, INT, INT), (p, a) -> {
-            byte[] buf = (byte[]) a[1];
-            int off = (Integer) a[2];
-            int len = (Integer) a[3];
-            OpenFile f = p.fds().get((Integer) a[0]);
-            SyscallTable.checkRange("read", f.name(), buf, off, len);
-            return f.read(buf, off, len);
-        });
-        t.register(Syscall.of(Sys.WRITE, "write", INT, BUFFER, INT, INT), (p, a) -> {
-            byte[] buf = (byte[]) a[1];
-            int off = (Integer) a[2];
-            int len = (Integer) a[3];
-            OpenFile f = p.fds().get((Integer) a[0]);
-            SyscallTable.checkRange("write", f.name(), buf, off, len);
-            return f.write(buf, off, len);
-        });
+        t.register(Syscall.of(Sys.READ, "read", INT, BUFFER, INT, INT),
+                (p, a) -> read(p, (Integer) a[0], (byte[]) a[1], (Integer) a[2], (Integer) a[3]));
+        t.register(Syscall.of(Sys.WRITE, "write", INT, BUFFER, INT, INT),
+                (p, a) -> write(p, (Integer) a[0], (byte[]) a[1], (Integer) a[2], (Integer) a[3]));
         t.register(Syscall.of(Sys.OPEN, "open", STRING, INT, INT), (p, a) -> {
             String path = absolute(p.cwd(), (String) a[0]);
             int flags = (Integer) a[1];
@@ -63,6 +52,26 @@ final class BaseSyscalls {
         t.register(Syscall.of(Sys.UMASK, "umask", INT), (p, a) -> p.setUmask((Integer) a[0]));
         t.register(Syscall.of(Sys.GETUID, "getuid"), (p, a) -> p.credentials().uid());
         t.register(Syscall.of(Sys.GETGID, "getgid"), (p, a) -> p.credentials().gid());
+    }
+
+    /** {@code read(2)}: what the syscall table runs, and what a local typed client calls directly. */
+    static int read(KernelProcess p, int fd, byte[] buf, int off, int len) {
+        OpenFile f = p.fds().get(fd);
+        if (buf == null) {
+            throw new KernelException(Errno.EFAULT, "read " + f.name(), "null buffer");
+        }
+        SyscallTable.checkRange("read", f.name(), buf, off, len);
+        return f.read(buf, off, len);
+    }
+
+    /** {@code write(2)}: what the syscall table runs, and what a local typed client calls directly. */
+    static int write(KernelProcess p, int fd, byte[] buf, int off, int len) {
+        OpenFile f = p.fds().get(fd);
+        if (buf == null) {
+            throw new KernelException(Errno.EFAULT, "write " + f.name(), "null buffer");
+        }
+        SyscallTable.checkRange("write", f.name(), buf, off, len);
+        return f.write(buf, off, len);
     }
 
     /** {@code path} made absolute against {@code cwd}; {@code ENAMETOOLONG}, {@code ENOENT} for "". */

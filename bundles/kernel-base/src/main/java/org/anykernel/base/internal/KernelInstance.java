@@ -39,6 +39,7 @@ final class KernelInstance implements KernelContext {
     private final ConcurrentSkipListMap<String, NameSpace> mounts = new ConcurrentSkipListMap<>();
     private final Map<Object, FactionInstance> factions = new ConcurrentHashMap<>();
     private final boolean enterAccount;
+    private volatile boolean closed;
 
     /**
      * @param enterAccount whether syscalls run in {@code account} (a library kernel: the whole kernel is one
@@ -136,18 +137,70 @@ final class KernelInstance implements KernelContext {
     }
 
     Posix posix(int pid) {
-        KernelProcess p = process(pid);
-        if (!enterAccount) {
-            return (nr, args) -> syscalls.invoke(p, nr, args);
+        return new ProcessPosix(process(pid), enterAccount ? account : null);
+    }
+
+    /**
+     * The typed syscall API of one local process. Every call goes through the syscall table by number,
+     * except {@code read} and {@code write}, the hot pair, which call the same base code directly (a local
+     * fast path, as a vDSO is: no boxing, no argument array, no indirect dispatch).
+     */
+    private final class ProcessPosix implements Posix {
+        private final KernelProcess process;
+        private final Account enter;
+
+        ProcessPosix(KernelProcess process, Account enter) {
+            this.process = process;
+            this.enter = enter;
         }
-        return (nr, args) -> {
-            Account prev = ExecutionContext.enter(account);
-            try {
-                return syscalls.invoke(p, nr, args);
-            } finally {
-                ExecutionContext.exit(prev, account);
+
+        private void checkOpen() {
+            if (closed) {
+                throw new KernelException(Errno.ENXIO, "kernel " + name, "closed");
             }
-        };
+        }
+
+        @Override
+        public long syscall(int number, Object... args) {
+            checkOpen();
+            if (enter == null) {
+                return syscalls.invoke(process, number, args);
+            }
+            Account prev = ExecutionContext.enter(enter);
+            try {
+                return syscalls.invoke(process, number, args);
+            } finally {
+                ExecutionContext.exit(prev, enter);
+            }
+        }
+
+        @Override
+        public int read(int fd, byte[] buf, int off, int len) {
+            checkOpen();
+            if (enter == null) {
+                return BaseSyscalls.read(process, fd, buf, off, len);
+            }
+            Account prev = ExecutionContext.enter(enter);
+            try {
+                return BaseSyscalls.read(process, fd, buf, off, len);
+            } finally {
+                ExecutionContext.exit(prev, enter);
+            }
+        }
+
+        @Override
+        public int write(int fd, byte[] buf, int off, int len) {
+            checkOpen();
+            if (enter == null) {
+                return BaseSyscalls.write(process, fd, buf, off, len);
+            }
+            Account prev = ExecutionContext.enter(enter);
+            try {
+                return BaseSyscalls.write(process, fd, buf, off, len);
+            } finally {
+                ExecutionContext.exit(prev, enter);
+            }
+        }
     }
 
     // ---- factions
@@ -168,8 +221,9 @@ final class KernelInstance implements KernelContext {
         factions.values().forEach(f -> f.unbind(ref));
     }
 
-    /** Ends every process and detaches every faction. */
+    /** Ends every process and detaches every faction; later syscalls fail with {@code ENXIO}. */
     void shutdown() {
+        closed = true;
         new ArrayList<>(processes.keySet()).forEach(this::exit);
         factions.values().forEach(FactionInstance::close);
         factions.clear();

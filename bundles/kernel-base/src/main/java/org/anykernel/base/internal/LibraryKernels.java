@@ -103,12 +103,7 @@ final class LibraryKernels implements KernelFactory {
             this.components = components;
             this.kernel = kernel;
             this.instances = instances;
-            this.posix = (nr, args) -> {
-                if (closed) {
-                    throw new KernelException(Errno.ENXIO, "library kernel " + name, "closed");
-                }
-                return posix.syscall(nr, args);
-            };
+            this.posix = posix;
         }
 
         @Override
