@@ -1,7 +1,12 @@
 #!/bin/sh
-# Runs the placement benchmarks with short settings (one fork per benchmark, forks one after another)
-# and prints the table of docs/BENCHMARKS.md. Build first: mvn -B -q -o -f benchmarks/pom.xml package
+# Runs the benchmarks with short settings (one fork per benchmark, forks one after another) and prints
+# the tables of docs/BENCHMARKS.md: placements, boot time, library kernel creation, retained heap
+# (about 4 minutes). Build first: mvn -B -q -o -f benchmarks/pom.xml package
 # Extra arguments go to JMH (e.g. a benchmark regex: ./run.sh PlacementBenchmark).
+# JMH_OPTS replaces the default settings, which JMH does not let a later option override
+# (e.g. JMH_OPTS="-f 1 -wi 2 -i 20" ./run.sh BootBenchmark).
+# BootBenchmark and the library kernel benchmarks need the launcher built (launcher/target/anyk.jar)
+# and the profiles' bundles in the local Maven repository.
 set -e
 cd "$(dirname "$0")"
 # the machine's default java may be 17: take JAVA_HOME if it is 21+, else the newest JDK in /usr/lib/jvm
@@ -19,5 +24,7 @@ else
 fi
 [ -n "$JAVA" ] || { echo "no JDK 21+ found (set JAVA_HOME)" >&2; exit 1; }
 mkdir -p target
-"$JAVA" -jar target/benchmarks.jar -f 1 -wi 3 -w 1s -i 5 -r 1s -rf csv -rff target/results.csv "$@" | tee target/results.txt
+rm -f target/results.csv # a failed JMH run must not leave the previous run's tables to the report
+# shellcheck disable=SC2086 # JMH_OPTS is a list of options
+"$JAVA" -jar target/benchmarks.jar ${JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s} -rf csv -rff target/results.csv "$@" | tee target/results.txt
 "$JAVA" -cp target/benchmarks.jar org.anykernel.bench.Report target/results.csv | tee target/results.md

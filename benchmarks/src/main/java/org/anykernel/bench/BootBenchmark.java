@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * to the measured time is the JVM's launch until it records its start time, plus reading the line.
  *
  * <p>The anyk jar is {@code launcher/target/anyk.jar} of this checkout, or {@code -Danyk.jar=PATH} (pass
- * it with {@code -jvmArgsAppend}); see {@link EmbeddedLibrary#anykJar()}.
+ * it with {@code -jvmArgsAppend}); see {@link EmbeddedLibrary#anykJar()}. A {@code -Dmaven.repo.local} of
+ * this JVM is passed on to the children ({@code ANYK_M2_REPO} is inherited with the environment).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -66,6 +67,8 @@ public class BootBenchmark {
         Path anykJar;
         Path benchJar;
         Process process;
+        /** The child ends by itself after its ready line (BareFelix stops its framework and deletes its storage). */
+        boolean exitsByItself;
         Path stderr;
 
         @Setup(Level.Trial)
@@ -83,7 +86,11 @@ public class BootBenchmark {
             if (p == null) {
                 return;
             }
-            p.destroy(); // SIGTERM: anyk stops its kernel in its shutdown hook; BareFelix has exited already
+            // BareFelix: let it finish (a signal would skip deleting its storage); anyk serves until SIGTERM,
+            // on which its shutdown hook stops the kernel and deletes the storage
+            if (!exitsByItself || !p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroy();
+            }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
@@ -110,12 +117,14 @@ public class BootBenchmark {
 
     @Benchmark
     public String anyk(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = false;
         return spawnUntil(c, r, List.of("-jar", c.anykJar.toString(), "boot", "monolithic", "-V", "console.echo=false"),
                 "anykernel ready: ");
     }
 
     @Benchmark
     public String bareFelixScr(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = true;
         return spawnUntil(c, r, List.of("-cp", c.benchJar.toString(), BareFelix.class.getName()), "ready");
     }
 
@@ -124,6 +133,10 @@ public class BootBenchmark {
         List<String> cmd = new ArrayList<>();
         cmd.add(c.java);
         cmd.add(UNSAFE);
+        String repo = System.getProperty("maven.repo.local");
+        if (repo != null) {
+            cmd.add("-Dmaven.repo.local=" + repo); // both children take their bundles from it, as this JVM does
+        }
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

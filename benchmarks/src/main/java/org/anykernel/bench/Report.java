@@ -10,9 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the CSV of a {@code PlacementBenchmark} run ({@code -rf csv -rff FILE}) into the Markdown table of
- * docs/BENCHMARKS.md: each benchmark's score, its ratio to the baseline of the same run, its target and
- * whether the run met it.
+ * Turns the CSV of a benchmark run ({@code -rf csv -rff FILE}) into the Markdown tables of
+ * docs/BENCHMARKS.md: each benchmark's score, its ratio to its baseline of the same run, its target and
+ * whether the run met it. One table per family, printed when the CSV has at least one of its rows:
+ * placements ({@code PlacementBenchmark}), boot ({@code BootBenchmark}), library kernel creation
+ * ({@code LibraryKernelBenchmark}), retained heap ({@code MemoryBenchmark}); anything else
+ * ({@code AnatomyBenchmark}) is listed as a diagnostic.
  *
  * <pre>java -cp benchmarks.jar org.anykernel.bench.Report results.csv</pre>
  */
@@ -28,6 +31,11 @@ public final class Report {
         double p50 = Double.NaN;
         double p99 = Double.NaN;
         double p999 = Double.NaN;
+        /** SingleShotTime: mean over the iterations, and its error. */
+        double ss = Double.NaN;
+        double ssErr = Double.NaN;
+        /** Auxiliary counters ({@code @AuxCounters(EVENTS)}), per iteration (JMH sums them over the iterations). */
+        final Map<String, Double> counters = new LinkedHashMap<>();
         String unit = "";
     }
 
@@ -59,13 +67,24 @@ public final class Report {
                 bench = bench.substring(0, colon);
             }
             String mode = f.get(1);
+            double samples = number(f.get(3));
             double score = number(f.get(4));
             double err = number(f.get(5));
             String unit = f.get(6);
-            double scale = toNanos(unit);
             Row r = rows.computeIfAbsent(bench, k -> new Row());
+            if (unit.equals("#")) {
+                // an EVENTS counter: JMH reports the sum over the measurement iterations
+                if (secondary != null) {
+                    r.counters.put(secondary, score / samples);
+                }
+                continue;
+            }
+            double scale = toNanos(unit);
             r.unit = unit;
-            if (mode.equals("avgt") && secondary == null) {
+            if (mode.equals("ss") && secondary == null) {
+                r.ss = score * scale;
+                r.ssErr = err * scale;
+            } else if (mode.equals("avgt") && secondary == null) {
                 r.avg = score * scale;
                 r.avgErr = err * scale;
             } else if (mode.equals("sample")) {
@@ -158,6 +177,39 @@ public final class Report {
     }
 
     static String table(Map<String, Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        List<String> known = new ArrayList<>();
+        List<String> placements = targets().stream().map(Target::bench).toList();
+        known.addAll(placements);
+        if (placements.stream().anyMatch(rows::containsKey)) {
+            sb.append(placementTable(rows));
+        }
+        known.addAll(BOOT);
+        if (BOOT.stream().anyMatch(rows::containsKey)) {
+            sb.append(sb.length() > 0 ? "\n" : "").append(bootTable(rows));
+        }
+        known.addAll(LIBRARY);
+        if (LIBRARY.stream().anyMatch(rows::containsKey)) {
+            sb.append(sb.length() > 0 ? "\n" : "").append(libraryTable(rows));
+        }
+        List<String> memory = MEMORY.stream().map(MemoryTarget::bench).toList();
+        known.addAll(memory);
+        if (memory.stream().anyMatch(rows::containsKey)) {
+            sb.append(sb.length() > 0 ? "\n" : "").append(memoryTable(rows));
+        }
+        List<String> others = rows.keySet().stream().filter(k -> !known.contains(k)).toList();
+        if (!others.isEmpty()) {
+            sb.append("\n| diagnostic step (AnatomyBenchmark) | avg ns/op (±99.9% CI) |\n|---|---:|\n");
+            for (String k : others) {
+                Row r = rows.get(k);
+                sb.append("| ").append(k).append(" | ").append(fmt(r.avg))
+                        .append(Double.isNaN(r.avgErr) ? "" : " ± " + fmt(r.avgErr)).append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    static String placementTable(Map<String, Row> rows) {
         Row base = rows.get(BASE);
         StringBuilder sb = new StringBuilder();
         sb.append("| benchmark | what | avg ns/op (±99.9% CI) | p50 ns | p99 ns | p99.9 ns | avg / baseline | target | met? |\n");
@@ -169,16 +221,6 @@ public final class Report {
                         .append(t.text()).append(" | — |\n");
                 continue;
             }
-            String met;
-            if (t.check() == null) {
-                met = "—";
-            } else {
-                try {
-                    met = t.check().apply(rows) ? "yes" : "**no**";
-                } catch (NullPointerException missing) {
-                    met = "? (reference not run)";
-                }
-            }
             sb.append("| ").append(t.bench())
                     .append(" | ").append(t.what())
                     .append(" | ").append(fmt(r.avg)).append(Double.isNaN(r.avgErr) ? "" : " ± " + fmt(r.avgErr))
@@ -187,19 +229,133 @@ public final class Report {
                     .append(" | ").append(fmt(r.p999))
                     .append(" | ").append(base == null || Double.isNaN(r.avg) || !r.unit.equals("ns/op") ? "" : ratio(r.avg / base.avg))
                     .append(" | ").append(t.text())
-                    .append(" | ").append(met).append(" |\n");
-        }
-        List<String> known = targets().stream().map(Target::bench).toList();
-        List<String> others = rows.keySet().stream().filter(k -> !known.contains(k)).toList();
-        if (!others.isEmpty()) {
-            sb.append("\n| diagnostic step (AnatomyBenchmark) | avg ns/op (±99.9% CI) |\n|---|---:|\n");
-            for (String k : others) {
-                Row r = rows.get(k);
-                sb.append("| ").append(k).append(" | ").append(fmt(r.avg))
-                        .append(Double.isNaN(r.avgErr) ? "" : " ± " + fmt(r.avgErr)).append(" |\n");
-            }
+                    .append(" | ").append(met(t.check(), rows)).append(" |\n");
         }
         return sb.toString();
+    }
+
+    private static String met(java.util.function.Function<Map<String, Row>, Boolean> check, Map<String, Row> rows) {
+        if (check == null) {
+            return "—";
+        }
+        try {
+            return check.apply(rows) ? "yes" : "**no**";
+        } catch (NullPointerException missing) {
+            return "? (reference not run)";
+        }
+    }
+
+    // ---- boot (BootBenchmark, SingleShotTime, ms)
+
+    static final String BOOT_BASE = "bareFelixScr";
+    static final List<String> BOOT = List.of(BOOT_BASE, "anyk");
+    /** The issue's target: an anyk monolithic boot takes at most this many times the bare Felix + SCR boot. */
+    static final double BOOT_RATIO = 1.5;
+
+    static String bootTable(Map<String, Row> rows) {
+        Row base = rows.get(BOOT_BASE);
+        StringBuilder sb = new StringBuilder();
+        sb.append("| benchmark | what | spawn to ready, mean ms (±99.9% CI) | child's own \"in N ms\" (JVM start to ready) | mean / bareFelixScr | target | met? |\n");
+        sb.append("|---|---|---:|---:|---:|---|---|\n");
+        for (String b : BOOT) {
+            Row r = rows.get(b);
+            boolean isBase = b.equals(BOOT_BASE);
+            String what = isBase ? "JVM with Felix 7.0.5 + SCR 2.2.18 + one DS component (hw-sim), to `ready`"
+                    : "`java -jar anyk.jar boot monolithic -V console.echo=false`, to `anykernel ready:`";
+            String target = isBase ? "reference" : "<= " + BOOT_RATIO + " x bareFelixScr";
+            if (r == null || Double.isNaN(r.ss)) {
+                sb.append("| ").append(b).append(" | ").append(what).append(" | not run | | | ").append(target).append(" | — |\n");
+                continue;
+            }
+            double ms = r.ss / 1e6;
+            Double self = r.counters.get("selfReportedMs");
+            boolean haveBase = base != null && !Double.isNaN(base.ss);
+            double ratio = haveBase ? r.ss / base.ss : Double.NaN;
+            sb.append("| ").append(b).append(" | ").append(what)
+                    .append(" | ").append(fmt(ms)).append(Double.isNaN(r.ssErr) ? "" : " ± " + fmt(r.ssErr / 1e6))
+                    .append(" | ").append(self == null ? "" : fmt(self))
+                    .append(" | ").append(haveBase ? String.format(Locale.ROOT, "%.2fx", ratio) : "")
+                    .append(" | ").append(target)
+                    .append(" | ").append(isBase ? "—" : !haveBase ? "? (reference not run)" : ratio <= BOOT_RATIO ? "yes" : "**no**")
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    // ---- library kernels in a running kernel (LibraryKernelBenchmark, us)
+
+    static final List<String> LIBRARY = List.of("felixLibraryCreateClose", "felixLibraryCreateReadClose");
+    /** The issue's target for making a library kernel: 5 ms. */
+    static final double LIBRARY_CREATE_NS = 5e6;
+
+    static String libraryTable(Map<String, Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| benchmark | what | avg us/op (±99.9% CI) | p50 us | p99 us | p99.9 us | target | met? |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---|---|\n");
+        for (String b : LIBRARY) {
+            Row r = rows.get(b);
+            boolean checked = b.equals("felixLibraryCreateClose");
+            String what = checked ? "`KernelFactory.create(\"bench\", [char-std], 1 MiB)` + `close()`, library profile in an embedded Felix"
+                    : "the same, plus `posix().open(\"/dev/zero\")` and a 1-byte `read`";
+            String target = checked ? "avg and p99 < 5 ms" : "none (informational)";
+            if (r == null) {
+                sb.append("| ").append(b).append(" | ").append(what).append(" | not run | | | | ").append(target).append(" | — |\n");
+                continue;
+            }
+            String met = !checked ? "—"
+                    : Double.isNaN(r.avg) || Double.isNaN(r.p99) ? "? (a mode not run)"
+                    : r.avg < LIBRARY_CREATE_NS && r.p99 < LIBRARY_CREATE_NS ? "yes" : "**no**";
+            sb.append("| ").append(b).append(" | ").append(what)
+                    .append(" | ").append(fmt(r.avg / 1e3)).append(Double.isNaN(r.avgErr) ? "" : " ± " + fmt(r.avgErr / 1e3))
+                    .append(" | ").append(fmt(r.p50 / 1e3))
+                    .append(" | ").append(fmt(r.p99 / 1e3))
+                    .append(" | ").append(fmt(r.p999 / 1e3))
+                    .append(" | ").append(target)
+                    .append(" | ").append(met).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    // ---- retained heap (MemoryBenchmark, counters in bytes per object)
+
+    record MemoryTarget(String bench, String what, double maxBytes, String text) {
+    }
+
+    static final List<MemoryTarget> MEMORY = List.of(
+            new MemoryTarget("idleDomainIsolated", "idle domain, isolated, hand-off, 1 vCPU (outside OSGi)", 100 * 1024,
+                    "< 100 KiB per domain"),
+            new MemoryTarget("idleDomainColocated", "idle domain, colocated (outside OSGi)", 100 * 1024,
+                    "< 100 KiB per domain"),
+            new MemoryTarget("libraryKernelRetained", "library kernel with char-std (null, zero, random, console), "
+                    + "1 MiB quota, in an embedded Felix", 1024 * 1024, "< 1 MiB per kernel"));
+
+    static String memoryTable(Map<String, Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| benchmark | what | heap retained per object | threads per object | heap left per object after close | target | met? |\n");
+        sb.append("|---|---|---:|---:|---:|---|---|\n");
+        for (MemoryTarget t : MEMORY) {
+            Row r = rows.get(t.bench());
+            Double bytes = r == null ? null : r.counters.get("bytesPerObject");
+            if (bytes == null) {
+                sb.append("| ").append(t.bench()).append(" | ").append(t.what()).append(" | not run | | | ")
+                        .append(t.text()).append(" | — |\n");
+                continue;
+            }
+            Double threads = r.counters.get("threadsPerObject");
+            Double left = r.counters.get("leakedBytesPerObject");
+            sb.append("| ").append(t.bench()).append(" | ").append(t.what())
+                    .append(" | ").append(bytes(bytes))
+                    .append(" | ").append(threads == null ? "" : String.format(Locale.ROOT, "%.2f", threads))
+                    .append(" | ").append(left == null ? "" : bytes(left))
+                    .append(" | ").append(t.text())
+                    .append(" | ").append(bytes < t.maxBytes() ? "yes" : "**no**").append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String bytes(double b) {
+        return Math.abs(b) >= 1024 ? String.format(Locale.ROOT, "%.1f KiB (%,.0f B)", b / 1024, b)
+                : String.format(Locale.ROOT, "%,.0f B", b);
     }
 
     private static String ratio(double x) {

@@ -41,8 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #idleDomainIsolated}: {@code new Domain(descriptor, host, supervisor)} as {@code
  *       DomainManager} makes one, isolated with hand-off IPC and 1 vCPU: it starts one worker thread,
- *       parked when idle. A thread's stack is native memory, not heap (1 MiB reserved by default, a few
- *       pages touched); only the {@code Thread} object and what it references are counted.
+ *       parked when idle. A thread's stack is native memory, not heap (1 MiB reserved by default, about
+ *       100 KiB committed per idle worker by Native Memory Tracking); only the {@code Thread} object and
+ *       what it references are counted.
  *       {@code threadsPerObject} shows the thread.</li>
  *   <li>{@link #idleDomainColocated}: the same, colocated (no thread).</li>
  *   <li>{@link #libraryKernelRetained}: in the {@code library} profile booted in this JVM (as in

@@ -138,7 +138,9 @@ public final class EmbeddedKernel implements AutoCloseable {
 
     private static Bundle install(BundleContext ctx, ProfileBundle pb) {
         try {
-            Bundle b = ctx.installBundle(pb.location());
+            // "reference:" makes Felix use the jar where it is instead of copying it into its storage: the
+            // jars are in the local repository for the kernel's lifetime, and copying 23 of them costs ~90 ms
+            Bundle b = ctx.installBundle("reference:" + pb.location());
             if (pb.startOrder() > 0) {
                 b.adapt(BundleStartLevel.class).setStartLevel(pb.startOrder());
             }

@@ -77,12 +77,8 @@ final class Call {
     boolean await(long deadline, long spinNanos) {
         long spinEnd = System.nanoTime() + spinNanos;
         for (int i = 1; state == WAITING; i++) {
-            if ((i & 63) == 0) {
-                if (System.nanoTime() > spinEnd) {
-                    break;
-                }
-                // on an oversubscribed machine the worker may need this CPU
-                Thread.yield();
+            if ((i & 63) == 0 && System.nanoTime() > spinEnd) {
+                break;
             }
             Thread.onSpinWait();
         }

@@ -114,12 +114,20 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
 
     // ---- what is a driver, what is raw
 
+    /** Driver names by bundle id ("" for a bundle that is no driver): read once, headers are costly to build. */
+    private static final Map<Long, String> DRIVER_NAMES = new ConcurrentHashMap<>();
+
+    /** The driver name a bundle's manifest declares, or null. */
     static String driverName(Bundle b) {
         if (b == null) {
             return null;
         }
-        Dictionary<String, String> h = b.getHeaders("");
-        return h == null ? null : h.get(DRIVER_HEADER);
+        String name = DRIVER_NAMES.computeIfAbsent(b.getBundleId(), id -> {
+            Dictionary<String, String> h = b.getHeaders("");
+            String v = h == null ? null : h.get(DRIVER_HEADER);
+            return v == null ? "" : v.trim();
+        });
+        return name.isEmpty() ? null : name;
     }
 
     /** The {@link KernelService} interfaces among a service's object classes (loaded through its bundle). */
@@ -483,20 +491,17 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
     public void bundleChanged(BundleEvent event) {
         Bundle b = event.getBundle();
         switch (event.getType()) {
-            case BundleEvent.UNINSTALLED, BundleEvent.UPDATED, BundleEvent.UNRESOLVED -> {
+            case BundleEvent.UNRESOLVED -> interfaceCache.remove(b.getBundleId());
+            case BundleEvent.UPDATED -> {
                 interfaceCache.remove(b.getBundleId());
-                if (event.getType() == BundleEvent.UNINSTALLED) {
-                    String driver = driverName(b);
-                    fronts.values().removeIf(f -> {
-                        if (f.key().driver().equals(driver) && f.rawRef() == null) {
-                            synchronized (f) {
-                                unregister(f);
-                                f.domain().fronts().remove(f);
-                            }
-                            return true;
-                        }
-                        return false;
-                    });
+                DRIVER_NAMES.remove(b.getBundleId());
+            }
+            case BundleEvent.UNINSTALLED -> {
+                String driver = driverName(b);
+                interfaceCache.remove(b.getBundleId());
+                DRIVER_NAMES.remove(b.getBundleId());
+                if (driver != null) {
+                    removeFrontsOf(driver);
                 }
             }
             case BundleEvent.STOPPED -> {
@@ -510,6 +515,20 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
             default -> {
             }
         }
+    }
+
+    /** An uninstalled driver's fronts go away (their consumers see it: there is nothing to wait for). */
+    private void removeFrontsOf(String driver) {
+        fronts.values().removeIf(f -> {
+            if (f.key().driver().equals(driver) && f.rawRef() == null) {
+                synchronized (f) {
+                    unregister(f);
+                    f.domain().fronts().remove(f);
+                }
+                return true;
+            }
+            return false;
+        });
     }
 
     /** The bundles whose drivers are in domain {@code d}. */

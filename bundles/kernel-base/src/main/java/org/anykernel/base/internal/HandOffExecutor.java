@@ -3,7 +3,6 @@ package org.anykernel.base.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedTransferQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
@@ -18,6 +17,9 @@ import org.anykernel.base.spi.Hypercalls;
 final class HandOffExecutor {
     /** How long an idle worker spins before it parks. */
     static final long WORKER_SPIN_NANOS = 50_000;
+
+    /** A no-op in the queue that wakes an idle worker to see that the executor is draining. */
+    private static final Call WAKE = new Call(null, null, null, null);
 
     private final Domain domain;
     private final LinkedTransferQueue<Call> queue = new LinkedTransferQueue<>();
@@ -52,11 +54,8 @@ final class HandOffExecutor {
                 if (c == null) {
                     long spinEnd = System.nanoTime() + WORKER_SPIN_NANOS;
                     for (int i = 1; c == null && !stopped; i++) {
-                        if ((i & 63) == 0) {
-                            if (System.nanoTime() > spinEnd) {
-                                break;
-                            }
-                            Thread.yield();
+                        if ((i & 63) == 0 && System.nanoTime() > spinEnd) {
+                            break;
                         }
                         Thread.onSpinWait();
                         c = queue.poll();
@@ -67,18 +66,13 @@ final class HandOffExecutor {
                         return;
                     }
                     try {
-                        c = queue.poll(100, TimeUnit.MILLISECONDS);
+                        // an idle domain costs no CPU: its workers sleep until a call or a stop wakes them
+                        c = queue.take();
                     } catch (InterruptedException e) {
-                        if (stopped) {
-                            return;
-                        }
-                        continue;
-                    }
-                    if (c == null) {
                         continue;
                     }
                 }
-                if (c.start()) {
+                if (c != WAKE && c.start()) {
                     domain.runInDomain(c);
                 }
             }
@@ -90,6 +84,8 @@ final class HandOffExecutor {
     /** Re-placement: takes no more calls, runs what is queued, then lets the workers end. */
     void drain() {
         accepting = false;
+        // wake idle workers with one no-op each (not an interrupt: a busy worker is in driver code)
+        workers.forEach(w -> queue.offer(WAKE));
     }
 
     /** Restart: takes no more calls, fails what is queued with EIO, interrupts the workers (a hung one is abandoned). */
