@@ -68,9 +68,6 @@ public final class BootPhases {
         config.putIfAbsent("gosh.args", "--nointeractive");
         Map.Entry<String, String> boot = profile.writeBootConfigurations(work.resolve("boot-configurations.properties"));
         config.put(boot.getKey(), boot.getValue());
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, BootPhases.class.getClassLoader())
                 .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
         @SuppressWarnings({"unchecked", "rawtypes"})

@@ -28,8 +28,7 @@ import java.util.Map;
  * all of it by reflection, in a class loader of its own over the launcher's shaded jar ({@code anyk.jar},
  * see {@link #anykJar()}) whose parent is the platform class loader, so the embedded kernel runs as it
  * does under {@code anyk}. Not from the benchmark's class path: the framework's system bundle would then
- * see this jar's slf4j-simple (through the thread's context class loader SLF4J inside the framework finds
- * it, "not a subtype", and logs nothing) and its copies of the kernel classes.
+ * see this jar's copies of the kernel classes.
  *
  * <p>{@code getAllServiceReferences}, not {@code getServiceReference}: the launcher's jar carries its own
  * copy of kernel-base's API classes (it checks domain descriptors before boot), so the system bundle can

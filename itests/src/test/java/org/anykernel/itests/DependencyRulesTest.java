@@ -28,7 +28,7 @@ class DependencyRulesTest {
     void everyBundleWasBuilt() {
         List<String> names = BuiltBundles.all().stream().map(BuiltBundles.Built::symbolicName).toList();
         for (String expected : List.of("org.anykernel.base", "org.anykernel.dev", "org.anykernel.vfs", "org.anykernel.net",
-                "org.anykernel.hw", "org.anykernel.drivers.char-std")) {
+                "org.anykernel.hw", "org.anykernel.drivers.char-std", "org.anykernel.drivers.blk-sim")) {
             assertTrue(names.contains(expected), expected + " in " + names);
         }
     }

@@ -62,12 +62,18 @@ public abstract class ProfileBoot {
                 frameworkProperty(PlacementMatrix.PLACEMENT_PROPERTY).value(configuredPlacement));
     }
 
-    private String run(String command) throws Exception {
+    private String run(String command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         CommandSession s = shell.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
-        Object result = s.execute(command);
-        s.close();
+        Object result;
+        try {
+            result = s.execute(command);
+        } catch (Exception e) {
+            throw new AssertionError(command + ": " + e, e);
+        } finally {
+            s.close();
+        }
         return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result);
     }
 
@@ -100,6 +106,10 @@ public abstract class ProfileBoot {
         } else {
             String ls = run("dev:ls");
             assertTrue(ls, ls.contains("/dev/zero") && ls.contains("/dev/console") && ls.contains(placement));
+            // the disk's configuration reaches hw-sim, and its block device blk-sim, asynchronously
+            Await.until("sd0 in dev:ls", 10_000, () -> run("dev:ls").contains("/dev/sd0"));
+            String sd0 = run("dev:ls").lines().filter(l -> l.contains("/dev/sd0")).findFirst().orElseThrow();
+            assertTrue(sd0, sd0.startsWith("b ") && sd0.contains("16M") && sd0.contains(placement));
             assertTrue(run("dev:cat zero 4"), run("dev:cat zero 4").contains("00 00 00 00"));
             String stats = run("kernel:stats");
             assertTrue(stats, stats.lines().anyMatch(l -> l.startsWith(domain + " ")));

@@ -50,13 +50,18 @@ public final class Anyk implements Callable<Integer> {
     }
 
     /**
-     * Some bundles (SPI Fly) log through java.util.logging at INFO on every start; keep stderr for warnings
-     * unless the user configured logging or asked for debug output.
+     * The kernel logs through {@code System.Logger}, which is java.util.logging here: keep stderr for
+     * warnings, one line each, unless the user configured logging or asked for debug output.
      */
     private static void quietJavaLogging(boolean debug) {
-        if (!debug && System.getProperty("java.util.logging.config.file") == null
+        if (System.getProperty("java.util.logging.config.file") == null
                 && System.getProperty("java.util.logging.config.class") == null) {
-            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+            if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+                System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+            }
+            if (!debug) {
+                java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+            }
         }
     }
 

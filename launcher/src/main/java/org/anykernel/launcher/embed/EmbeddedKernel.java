@@ -77,10 +77,6 @@ public final class EmbeddedKernel implements AutoCloseable {
             Map.Entry<String, String> boot = profile.writeBootConfigurations(work.resolve("boot-configurations.properties"));
             config.put(boot.getKey(), boot.getValue());
             config.put("felix.log.logger", new FelixLog(log, debug));
-            // bundles log through slf4j-simple, to stderr; below warn they drown the shell
-            if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-            }
             kernel = new EmbeddedKernel(newFramework(config), work, options, profile.domainNames());
             kernel.boot(bundles);
             return kernel;

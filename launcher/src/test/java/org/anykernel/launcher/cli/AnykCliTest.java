@@ -98,7 +98,7 @@ class AnykCliTest {
             Result r = run("boot", "monolithic");
             assertEquals(1, r.code());
             assertEquals(1, r.err().size(), r.err()::toString);
-            assertTrue(r.error().startsWith("anyk: error: bundle org.apache.aries.spifly:org.apache.aries.spifly.dynamic.bundle:"), r.error());
+            assertTrue(r.error().startsWith("anyk: error: bundle org.osgi:org.osgi.util.function:"), r.error());
             assertTrue(r.error().endsWith("); run: mvn -q install -DskipTests"), r.error());
             assertEquals("", r.out());
         } finally {

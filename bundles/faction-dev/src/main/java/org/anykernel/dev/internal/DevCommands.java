@@ -21,7 +21,7 @@ public final class DevCommands {
     @Reference
     private Kernel kernel;
 
-    @Descriptor("list the devices under /dev with their numbers, domain and placement")
+    @Descriptor("list the devices under /dev: character devices (c) with their numbers, block devices (b) with their size; domain and placement")
     public String ls() {
         DevInstance inst = faction.instance("global");
         if (inst == null) {
@@ -32,7 +32,26 @@ public final class DevCommands {
             sb.append(String.format("c %3d,%3d  /dev/%-10s %s (%s)%n", n.major(), n.minor(), n.name(), n.domain(),
                     n.placement()));
         }
+        for (DevInstance.BlockNode b : inst.blockNodes()) {
+            sb.append(String.format("b %7s  /dev/%-10s %s (%s)%n", size(b), b.name(), b.domain(), b.placement()));
+        }
         return sb.isEmpty() ? "no devices\n" : sb.toString();
+    }
+
+    /** A block device's size in the largest binary unit that divides it ({@code 16M}, {@code 1536K}); its errno if it does not answer. */
+    private static String size(DevInstance.BlockNode b) {
+        try {
+            long bytes = b.device().info().sizeBytes();
+            String[] units = {"", "K", "M", "G", "T"};
+            int u = 0;
+            while (u < units.length - 1 && bytes >= 1024 && bytes % 1024 == 0) {
+                bytes /= 1024;
+                u++;
+            }
+            return bytes + units[u];
+        } catch (KernelException e) {
+            return e.errno().name();
+        }
     }
 
     @Descriptor("read a device: text as is, binary data as hex")

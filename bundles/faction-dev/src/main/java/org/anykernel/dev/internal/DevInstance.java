@@ -14,15 +14,24 @@ import org.anykernel.base.spi.KernelProcess;
 import org.anykernel.base.spi.KernelServiceRef;
 import org.anykernel.base.spi.NameSpace;
 import org.anykernel.base.spi.OpenFile;
+import org.anykernel.dev.api.BlockDevice;
 import org.anykernel.dev.api.CharDevice;
 
-/** The device faction in one kernel: its table of character devices, served as {@code /dev}. */
+/**
+ * The device faction in one kernel: its tables of character and block devices, served as {@code /dev}. A name
+ * taken by a character device hides a block device of the same name.
+ */
 final class DevInstance implements FactionInstance, NameSpace {
-    /** A device in the table. */
+    /** A character device in the table. */
     record Node(String name, int major, int minor, CharDevice device, String domain, String placement) {
     }
 
+    /** A block device in the table. */
+    record BlockNode(String name, BlockDevice device, String domain, String placement) {
+    }
+
     private final Map<String, Node> devices = new ConcurrentSkipListMap<>();
+    private final Map<String, BlockNode> blocks = new ConcurrentSkipListMap<>();
     private final AutoCloseable mount;
     private final Runnable onClose;
 
@@ -35,12 +44,22 @@ final class DevInstance implements FactionInstance, NameSpace {
     public void bind(KernelServiceRef ref) {
         if (ref.service() instanceof CharDevice dev) {
             String name = ref.property(CharDevice.NAME, null);
-            if (name == null || name.isEmpty() || name.contains("/")) {
-                return;
+            if (validName(name)) {
+                devices.put(name, new Node(name, intProp(ref, CharDevice.MAJOR), intProp(ref, CharDevice.MINOR), dev,
+                        ref.property("anykernel.domain", "-"), ref.property("anykernel.placement", "-")));
             }
-            devices.put(name, new Node(name, intProp(ref, CharDevice.MAJOR), intProp(ref, CharDevice.MINOR), dev,
-                    ref.property("anykernel.domain", "-"), ref.property("anykernel.placement", "-")));
         }
+        if (ref.service() instanceof BlockDevice dev) {
+            String name = ref.property(BlockDevice.NAME, null);
+            if (validName(name)) {
+                blocks.put(name, new BlockNode(name, dev, ref.property("anykernel.domain", "-"),
+                        ref.property("anykernel.placement", "-")));
+            }
+        }
+    }
+
+    private static boolean validName(String name) {
+        return name != null && !name.isEmpty() && !name.contains("/") && !name.equals(".") && !name.equals("..");
     }
 
     private static int intProp(KernelServiceRef ref, String key) {
@@ -56,6 +75,9 @@ final class DevInstance implements FactionInstance, NameSpace {
         if (ref.service() instanceof CharDevice) {
             devices.values().removeIf(n -> n.device() == ref.service());
         }
+        if (ref.service() instanceof BlockDevice) {
+            blocks.values().removeIf(n -> n.device() == ref.service());
+        }
     }
 
     @Override
@@ -66,11 +88,17 @@ final class DevInstance implements FactionInstance, NameSpace {
             throw new IllegalStateException("unmounting /dev", e);
         }
         devices.clear();
+        blocks.clear();
         onClose.run();
     }
 
     List<Node> nodes() {
         return new ArrayList<>(devices.values());
+    }
+
+    /** The block devices, by name. */
+    List<BlockNode> blockNodes() {
+        return new ArrayList<>(blocks.values());
     }
 
     @Override
@@ -79,7 +107,8 @@ final class DevInstance implements FactionInstance, NameSpace {
             throw new KernelException(Errno.EISDIR, path, "/dev is a directory");
         }
         Node n = devices.get(rest);
-        if (n == null) {
+        BlockNode b = n == null ? blocks.get(rest) : null;
+        if (n == null && b == null) {
             if ((flags & Sys.O_CREAT) != 0) {
                 throw new KernelException(Errno.EROFS, path, "cannot create files in /dev");
             }
@@ -90,6 +119,9 @@ final class DevInstance implements FactionInstance, NameSpace {
         }
         if ((flags & Sys.O_CREAT) != 0 && (flags & Sys.O_EXCL) != 0) {
             throw new KernelException(Errno.EEXIST, path, "device exists");
+        }
+        if (b != null) {
+            return BlockFile.open(path, b.device(), flags);
         }
         return new DeviceFile(path, n.device());
     }

@@ -33,8 +33,6 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Places drivers: keeps the domains (from their descriptors), finds drivers' raw kernel services, and
@@ -45,7 +43,7 @@ import org.slf4j.LoggerFactory;
 final class DomainManager implements AllServiceListener, SynchronousBundleListener {
     /** Manifest header naming a driver bundle. */
     static final String DRIVER_HEADER = "Anykernel-Driver";
-    private static final Logger LOG = LoggerFactory.getLogger(DomainManager.class);
+    private static final System.Logger LOG = System.getLogger(DomainManager.class.getName());
 
     private final BundleContext ctx;
     private final Hypercalls host;
@@ -458,7 +456,7 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
             try {
                 f.registration().unregister();
             } catch (IllegalStateException alreadyGone) {
-                LOG.debug("front of {} already unregistered", f.key().driver());
+                LOG.log(System.Logger.Level.DEBUG, "front of {0} already unregistered", f.key().driver());
             }
             f.setRegistration(null);
         }

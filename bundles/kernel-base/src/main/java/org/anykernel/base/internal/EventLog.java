@@ -9,15 +9,14 @@ import java.util.Map;
 import org.anykernel.base.api.KernelEvent;
 import org.osgi.framework.BundleContext;
 import org.osgi.util.tracker.ServiceTracker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The kernel's record of what happened: a bounded ring for {@code kernel:events}, each event also logged
- * once and posted to EventAdmin (when present) under {@code org/anykernel/domain/TYPE}.
+ * once and posted to EventAdmin (when present) under {@code org/anykernel/domain/TYPE}. Logging goes through
+ * the JDK's {@code System.Logger}: no logging bundles to boot, and any backend can be plugged in behind it.
  */
 final class EventLog {
-    private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
+    private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
     private static final int CAPACITY = 1000;
 
     private final Deque<KernelEvent> ring = new ArrayDeque<>();
@@ -46,11 +45,9 @@ final class EventLog {
             }
             ring.addLast(e);
         }
-        if (type.equals("FAULT") || type.equals("FAILED") || type.equals("HUNG") || type.equals("REJECTED")) {
-            LOG.warn("domain {}: {} {}", domain, type.toLowerCase(), message);
-        } else {
-            LOG.info("domain {}: {} {}", domain, type.toLowerCase(), message);
-        }
+        boolean bad = type.equals("FAULT") || type.equals("FAILED") || type.equals("HUNG") || type.equals("REJECTED");
+        LOG.log(bad ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "domain {0}: {1} {2}", domain,
+                type.toLowerCase(), message);
         Object admin = eventAdmin == null || !eventAdminUsable ? null : eventAdmin.getService();
         if (admin != null) {
             try {
@@ -59,7 +56,7 @@ final class EventLog {
             } catch (NoClassDefFoundError | ClassCastException unwired) {
                 // EventAdmin arrived after kernel-base resolved: its package is not wired to us
                 eventAdminUsable = false;
-                LOG.info("EventAdmin present but not wired to kernel-base; events stay in kernel:events");
+                LOG.log(System.Logger.Level.INFO, "EventAdmin present but not wired to kernel-base; events stay in kernel:events");
             }
         }
     }

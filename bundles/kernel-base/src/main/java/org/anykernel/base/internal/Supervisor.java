@@ -109,7 +109,11 @@ final class Supervisor {
             try {
                 restart(d, reason, manual);
             } finally {
-                pending.remove(d.name());
+                // a restart that brought the domain back has taken it off the list itself (a request made
+                // since then is a new one and stays); any other outcome ends the request here
+                if (d.state() != DomainState.ACTIVE) {
+                    pending.remove(d.name());
+                }
             }
         });
     }
@@ -129,6 +133,9 @@ final class Supervisor {
     }
 
     private void restart(Domain d, String reason, boolean manual) {
+        long t0 = System.nanoTime();
+        // RESTARTING before the restart is counted: nobody may see the new count with the old state
+        d.setState(DomainState.RESTARTING);
         if (manual) {
             d.clearRestartHistory();
         }
@@ -137,8 +144,6 @@ final class Supervisor {
                     + " s (last: " + reason + ")");
             return;
         }
-        long t0 = System.nanoTime();
-        d.setState(DomainState.RESTARTING);
         events.post("RESTARTING", d.name(), reason);
         d.resetThreads("domain " + d.name() + " restarting: " + reason);
         List<Bundle> bundles = manager.bundlesOf(d);
@@ -152,6 +157,9 @@ final class Supervisor {
             return;
         }
         boolean bound = manager.awaitBound(d, d.descriptor().holdMillis());
+        // take the domain off the pending list before it is ACTIVE again: a fault from here on asks for a
+        // new restart instead of being merged into this one, which is over
+        pending.remove(d.name());
         d.setState(DomainState.ACTIVE);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         events.post("RESTARTED", d.name(), "in " + ms + " ms" + (bound ? "" : " (some services not yet bound)")
@@ -199,8 +207,9 @@ final class Supervisor {
                 for (Domain.InFlight f : d.migrating()) {
                     if (!f.timedOut && now - f.start > limit) {
                         f.timedOut = true;
-                        f.thread.interrupt();
+                        // the domain is marked hung before the caller is woken to report ETIMEDOUT
                         hung(d, f.front.describe(f.method), d.descriptor().watchdogMillis());
+                        f.thread.interrupt();
                     }
                 }
             }

@@ -3,7 +3,6 @@ package org.anykernel.testing.exam;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +62,6 @@ public final class KernelOptions {
         }
         Map.Entry<String, String> boot = p.writeBootConfigurations(bootFile());
         options.add(frameworkProperty(boot.getKey()).value(boot.getValue()));
-        options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
         return composite(options.toArray(Option[]::new));
     }
 

@@ -1,0 +1,136 @@
+package org.anykernel.dev.internal;
+
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Sys;
+import org.anykernel.base.spi.OpenFile;
+import org.anykernel.dev.api.BlockDevice;
+import org.anykernel.dev.api.BlockInfo;
+import org.anykernel.dev.api.Ioctls;
+
+/**
+ * An open block device ({@code /dev/sd0}): bytes at the open file's position, which reads and writes advance
+ * (descriptors made by {@code dup} share it). There is no {@code lseek} yet (it comes with the VFS), so a client
+ * positions by reading or writing. Partial sectors are read, merged and written back; every device call moves at
+ * most {@link #CHUNK_SECTORS} sectors through a buffer of this open file's own, so an isolated driver copies that
+ * chunk and never the caller's whole buffer. Reads end (0) at the end of the device; writes there fail with
+ * {@code ENOSPC}; a transfer that fails midway returns what was done.
+ */
+final class BlockFile implements OpenFile {
+    /** Sectors per device call. */
+    static final int CHUNK_SECTORS = 256;
+
+    private final String name;
+    private final BlockDevice device;
+    private final BlockInfo info;
+    private long position;
+
+    private BlockFile(String name, BlockDevice device, BlockInfo info) {
+        this.name = name;
+        this.device = device;
+        this.info = info;
+    }
+
+    /** Opens {@code device}; {@code EROFS} for writing to a read-only one. */
+    static BlockFile open(String path, BlockDevice device, int flags) {
+        BlockInfo info = device.info();
+        if (Sys.writable(flags) && info.readOnly()) {
+            throw new KernelException(Errno.EROFS, path, "read-only block device");
+        }
+        return new BlockFile(path, device, info);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public synchronized int read(byte[] buf, int off, int len) {
+        long size = info.sizeBytes();
+        if (len == 0 || position >= size) {
+            return 0;
+        }
+        int n = (int) Math.min(len, size - position);
+        int ss = info.sectorSize();
+        byte[] chunk = null;
+        int done = 0;
+        try {
+            while (done < n) {
+                long pos = position + done;
+                int within = (int) (pos % ss);
+                int sectors = (int) Math.min(CHUNK_SECTORS, ((long) within + (n - done) + ss - 1) / ss);
+                if (chunk == null) {
+                    chunk = new byte[sectors * ss];
+                }
+                device.read(pos / ss, chunk, 0, sectors);
+                int take = Math.min(sectors * ss - within, n - done);
+                System.arraycopy(chunk, within, buf, off + done, take);
+                done += take;
+            }
+        } catch (KernelException e) {
+            if (done == 0) {
+                throw e;
+            }
+        }
+        position += done;
+        return done;
+    }
+
+    @Override
+    public synchronized int write(byte[] buf, int off, int len) {
+        long size = info.sizeBytes();
+        if (len == 0) {
+            return 0;
+        }
+        if (position >= size) {
+            throw new KernelException(Errno.ENOSPC, name, "at the end of the device (" + size + " bytes)");
+        }
+        int n = (int) Math.min(len, size - position);
+        int ss = info.sectorSize();
+        byte[] chunk = null;
+        int done = 0;
+        try {
+            while (done < n) {
+                long pos = position + done;
+                int within = (int) (pos % ss);
+                int sectors = (int) Math.min(CHUNK_SECTORS, ((long) within + (n - done) + ss - 1) / ss);
+                if (chunk == null) {
+                    chunk = new byte[sectors * ss];
+                }
+                int put = Math.min(sectors * ss - within, n - done);
+                boolean partial = within != 0 || put % ss != 0;
+                if (partial) {
+                    device.read(pos / ss, chunk, 0, sectors);
+                }
+                System.arraycopy(buf, off + done, chunk, within, put);
+                device.write(pos / ss, chunk, 0, sectors, false);
+                done += put;
+            }
+        } catch (KernelException e) {
+            if (done == 0) {
+                throw e;
+            }
+        }
+        position += done;
+        return done;
+    }
+
+    @Override
+    public long ioctl(long request, long arg) {
+        if (request == Ioctls.BLKGETSIZE64) {
+            return info.sizeBytes();
+        }
+        if (request == Ioctls.BLKSSZGET) {
+            return info.sectorSize();
+        }
+        if (request == Ioctls.BLKROGET) {
+            return info.readOnly() ? 1 : 0;
+        }
+        if (request == Ioctls.BLKFLSBUF) {
+            device.flush();
+            return 0;
+        }
+        throw new KernelException(Errno.ENOTTY, name, "no ioctl 0x" + Long.toHexString(request));
+    }
+}
