@@ -70,13 +70,25 @@ public class BootBenchmark {
         /** The child ends by itself after its ready line (BareFelix stops its framework and deletes its storage). */
         boolean exitsByItself;
         Path stderr;
+        /** The class-data archive the {@code anyk} script makes once per build (one training boot). */
+        Path archive;
 
         @Setup(Level.Trial)
-        public void setUp() throws IOException {
+        public void setUp() throws IOException, InterruptedException {
             java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             benchJar = EmbeddedLibrary.ownJar();
             anykJar = EmbeddedLibrary.anykJar();
             stderr = Files.createTempFile("boot-bench-", ".err");
+            archive = Files.createTempDirectory("boot-bench-cds-").resolve("anyk.jsa");
+            List<String> train = new ArrayList<>(List.of(java, UNSAFE, "-XX:ArchiveClassesAtExit=" + archive,
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-jar", anykJar.toString(), "boot", "monolithic",
+                    "-V", "console.echo=false", "--exec", "kernel:ps"));
+            Process p = new ProcessBuilder(train).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || !Files.isRegularFile(archive)) {
+                p.destroyForcibly();
+                throw new IOException("the training boot made no class-data archive");
+            }
         }
 
         @TearDown(Level.Invocation)
@@ -100,6 +112,8 @@ public class BootBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
             Files.deleteIfExists(stderr);
+            Files.deleteIfExists(archive);
+            Files.deleteIfExists(archive.getParent());
         }
     }
 
@@ -120,6 +134,14 @@ public class BootBenchmark {
         c.exitsByItself = false;
         return spawnUntil(c, r, List.of("-jar", c.anykJar.toString(), "boot", "monolithic", "-V", "console.echo=false"),
                 "anykernel ready: ");
+    }
+
+    /** As {@code ./anyk} boots: with the class-data archive of the launcher's classes. */
+    @Benchmark
+    public String anykWithArchive(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = false;
+        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-jar", c.anykJar.toString(), "boot", "monolithic", "-V", "console.echo=false"), "anykernel ready: ");
     }
 
     @Benchmark

@@ -135,7 +135,6 @@ final class Placements {
         final Posix posix;
         final int pid;
         final int fd;
-        private volatile boolean closed;
 
         DevKernel(Base base, String name, boolean library, Object device, String domain, String placement) {
             var account = base.holder(library ? "library:" + name : "global").account();
@@ -154,14 +153,8 @@ final class Placements {
                 ExecutionContext.exit(prev, account);
             }
             pid = kernel.spawn(name, Credentials.ROOT);
-            Posix raw = kernel.posix(pid);
-            // a library kernel's Posix is wrapped by LibraryKernels.Library with a closed check: keep it
-            posix = library ? (nr, args) -> {
-                if (closed) {
-                    throw new KernelException(Errno.ENXIO, "library kernel " + name, "closed");
-                }
-                return raw.syscall(nr, args);
-            } : raw;
+            // as LibraryKernels hands it out: the kernel's own Posix (it checks for a closed kernel itself)
+            posix = kernel.posix(pid);
             fd = posix.open("/dev/zero", Sys.O_RDONLY);
             byte[] probe = {42};
             if (posix.read(fd, probe, 0, 1) != 1 || probe[0] != 0) {
@@ -171,7 +164,6 @@ final class Placements {
 
         @Override
         public void close() {
-            closed = true;
             kernel.shutdown();
         }
     }
