@@ -1,5 +1,8 @@
 package org.anykernel.dev.internal;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -54,6 +57,22 @@ public final class DevCommands {
         }
     }
 
+    /** The bytes as text if they are valid UTF-8 without control characters (but tabs and newlines), else null. */
+    static String text(byte[] buf, int n) {
+        for (int i = 0; i < n; i++) {
+            int b = buf[i] & 0xff;
+            if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buf, 0, n)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
     @Descriptor("read a device: text as is, binary data as hex")
     public String cat(@Descriptor("device name (zero, /dev/random, ...)") String device) {
         return cat(device, 64);
@@ -71,16 +90,10 @@ public final class DevCommands {
         try {
             byte[] buf = new byte[count];
             int n = sys.read(fd, buf);
-            boolean text = true;
-            for (int i = 0; i < n; i++) {
-                int b = buf[i] & 0xff;
-                if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) {
-                    text = false;
-                    break;
-                }
+            String body = text(buf, n);
+            if (body == null) {
+                body = HexFormat.ofDelimiter(" ").formatHex(buf, 0, n);
             }
-            String body = text ? new String(buf, 0, n, StandardCharsets.UTF_8)
-                    : HexFormat.ofDelimiter(" ").formatHex(buf, 0, n);
             return body + "\n(" + n + " bytes)\n";
         } finally {
             sys.close(fd);

@@ -215,4 +215,12 @@ class DevInstanceTest {
         assertEquals(10, f.read(new byte[10], 0, 10));
         dev.close();
     }
+
+    @Test
+    void catShowsTextAsTextAndEverythingElseAsHex() {
+        byte[] hello = "héllo\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("héllo\n", DevCommands.text(hello, hello.length));
+        assertEquals(null, DevCommands.text(new byte[] {(byte) 0xe9, 0x41}, 2), "not UTF-8");
+        assertEquals(null, DevCommands.text(new byte[] {0x41, 0x00}, 2), "a control character");
+    }
 }
