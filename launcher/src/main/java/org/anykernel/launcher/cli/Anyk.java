@@ -13,8 +13,9 @@ import picocli.CommandLine.IVersionProvider;
 
 /** The {@code anyk} command: {@code anyk boot ...}, {@code --help}, {@code --version}. */
 @Command(name = "anyk", mixinStandardHelpOptions = true, versionProvider = Anyk.Version.class,
-        description = "Runs anykernel kernels: boots a profile (OSGi Feature files) in an embedded Apache Felix.",
-        subcommands = {BootCommand.class, CommandLine.HelpCommand.class},
+        description = "Runs anykernel kernels: boots a profile (OSGi Feature files) in an embedded Apache Felix, "
+                + "lists the packaged features, composes a kernel into a directory with a lock file and boots it.",
+        subcommands = {BootCommand.class, FeaturesCommand.class, ComposeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Set ANYK_DEBUG=1 for stack traces. Bundles come from the local Maven repository "
                 + "(ANYK_M2_REPO, or -Dmaven.repo.local in ANYK_JAVA_OPTS, to use another)."})
 public final class Anyk implements Callable<Integer> {

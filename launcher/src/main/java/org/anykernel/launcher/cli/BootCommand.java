@@ -1,11 +1,14 @@
 package org.anykernel.launcher.cli;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.anykernel.launcher.KernelLock;
 import org.anykernel.launcher.MavenRepository;
 import org.anykernel.launcher.Profile;
 import org.anykernel.launcher.embed.BootOptions;
@@ -28,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
         "With --exec, runs the shell commands and stops; at a terminal, opens the Gogo shell; otherwise serves until "
                 + "SIGTERM or SIGINT."},
         footer = {"", "Examples:", "  anyk boot --exec 'kernel:domains; dev:ls'",
-                "  anyk boot microkernel -V console.echo=false", "  anyk boot monolithic ./extra.json"})
+                "  anyk boot microkernel -V console.echo=false", "  anyk boot monolithic ./extra.json", "  anyk boot build/k1   (a kernel made by anyk compose)"})
 final class BootCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -36,7 +39,7 @@ final class BootCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PROFILE|FILE.json", arity = "0..*",
             description = "profiles to merge, in order: a name (monolithic, microkernel, library) or a feature file "
-                    + "(default: " + Profile.DEFAULT + ")")
+                    + "(default: " + Profile.DEFAULT + "); or one directory made by 'anyk compose'")
     private List<String> profiles = new ArrayList<>();
 
     // not mixinStandardHelpOptions: its -V (version) would clash with -V NAME=VALUE
@@ -59,15 +62,29 @@ final class BootCommand implements Callable<Integer> {
         if (timeout <= 0) {
             return failures.usage("--timeout must be a positive number of seconds, not " + timeout);
         }
-        Profile profile = Profile.load(profiles).withVariables(Profile.parseAssignments(variables)).checkDescriptors();
-        boolean interactive = exec == null && Terminal.interactive();
         BootOptions options = new BootOptions(Duration.ofSeconds(timeout), MavenRepository.local());
-        EmbeddedKernel kernel = EmbeddedKernel.start(profile, options, anyk.err, Failures.debugFromEnvironment());
+        String name;
+        EmbeddedKernel kernel;
+        if (profiles.size() == 1 && Files.isDirectory(Path.of(profiles.get(0)))) {
+            // a composed kernel (anyk compose): everything comes from its lock file, checksums first
+            Path dir = Path.of(profiles.get(0));
+            if (!variables.isEmpty()) {
+                return failures.usage("-V does not apply to a composed kernel (its variables were set by compose)");
+            }
+            KernelLock lock = KernelLock.read(dir);
+            name = lock.profile();
+            kernel = EmbeddedKernel.start(lock, dir, profiles.get(0), options, anyk.err, Failures.debugFromEnvironment());
+        } else {
+            Profile profile = Profile.load(profiles).withVariables(Profile.parseAssignments(variables)).checkDescriptors();
+            name = profile.name();
+            kernel = EmbeddedKernel.start(profile, options, anyk.err, Failures.debugFromEnvironment());
+        }
+        boolean interactive = exec == null && Terminal.interactive();
         Thread hook = new Thread(() -> onSignal(kernel, exec == null), "anyk-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             EmbeddedKernel.Ready ready = kernel.awaitReady();
-            anyk.out.println("anykernel ready: profile=" + profile.name() + " domains=" + ready.domains().size() + " in "
+            anyk.out.println("anykernel ready: profile=" + name + " domains=" + ready.domains().size() + " in "
                     + sinceJvmStart() + " ms");
             anyk.out.flush();
             if (exec != null) {

@@ -1,6 +1,8 @@
 package org.anykernel.launcher.embed;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.anykernel.launcher.BootConfigurationFile;
+import org.anykernel.launcher.KernelLock;
 import org.anykernel.launcher.Profile;
 import org.anykernel.launcher.ProfileBundle;
 import org.osgi.framework.Bundle;
@@ -63,21 +67,46 @@ public final class EmbeddedKernel implements AutoCloseable {
      * @throws LaunchException for a bundle that does not install or start, or a start that takes too long
      */
     public static EmbeddedKernel start(Profile profile, BootOptions options, PrintStream log, boolean debug) {
-        List<ProfileBundle> bundles = profile.bundles(options.repository());
+        return start(profile.bundles(options.repository()), profile.frameworkProperties(), profile.configurations(),
+                profile.domainNames(), options, log, debug);
+    }
+
+    /**
+     * Starts a composed kernel (the output of {@code anyk compose}): checks every bundle's SHA-256 first, then
+     * installs exactly the lock's bundles from {@code dir/bundles} with its start orders, framework properties
+     * and configurations. Nothing comes from the Maven repository.
+     *
+     * @param shown how errors name {@code dir}
+     * @throws org.anykernel.launcher.ProfileException for a missing bundle or a checksum mismatch
+     * @throws LaunchException as {@link #start(Profile, BootOptions, PrintStream, boolean)}
+     */
+    public static EmbeddedKernel start(KernelLock lock, Path dir, String shown, BootOptions options, PrintStream log, boolean debug) {
+        return start(lock.verify(dir, shown), lock.frameworkProperties(), lock.configurations(), lock.domainNames(),
+                options, log, debug);
+    }
+
+    private static EmbeddedKernel start(List<ProfileBundle> bundles, Map<String, String> frameworkProperties,
+            Map<String, ? extends Map<String, ?>> configurations, Set<String> domains, BootOptions options, PrintStream log,
+            boolean debug) {
         Path work = StorageDir.create();
         EmbeddedKernel kernel = null;
         try {
-            Map<String, Object> config = new HashMap<>(profile.frameworkProperties());
+            Map<String, Object> config = new HashMap<>(frameworkProperties);
             // the framework cleans its storage on first init, so the boot file lives beside it, not in it
             config.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
             config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
             // the gogo.shell bundle would open its console on stdin as soon as it starts, before the kernel is
             // ready; an interactive caller opens one itself afterwards (GogoSession.runShell)
             config.putIfAbsent("gosh.args", "--nointeractive");
-            Map.Entry<String, String> boot = profile.writeBootConfigurations(work.resolve("boot-configurations.properties"));
-            config.put(boot.getKey(), boot.getValue());
+            Path bootFile = work.resolve("boot-configurations.properties");
+            try {
+                BootConfigurationFile.write(configurations, bootFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write boot configurations to " + bootFile + ": " + e.getMessage(), e);
+            }
+            config.put(BootConfigurationFile.PROPERTY, bootFile.toAbsolutePath().toString());
             config.put("felix.log.logger", new FelixLog(log, debug));
-            kernel = new EmbeddedKernel(newFramework(config), work, options, profile.domainNames());
+            kernel = new EmbeddedKernel(newFramework(config), work, options, domains);
             kernel.boot(bundles);
             return kernel;
         } catch (RuntimeException e) {
