@@ -1,5 +1,6 @@
 package org.anykernel.dev.api;
 
+import org.anykernel.base.api.Idempotent;
 import org.anykernel.base.api.KernelService;
 
 /**
@@ -30,6 +31,7 @@ public interface BlockDevice {
     long MAX_AWAIT_MILLIS = 1000;
 
     /** Geometry and limits. */
+    @Idempotent
     BlockInfo info();
 
     /**
@@ -59,6 +61,7 @@ public interface BlockDevice {
      *
      * @return the number of sectors read ({@code sectors})
      */
+    @Idempotent
     int read(long sector, byte[] buf, int off, int sectors);
 
     /**
@@ -67,8 +70,10 @@ public interface BlockDevice {
      * @param fua force unit access: durable when the call returns, not only in the device's write cache
      * @return the number of sectors written ({@code sectors})
      */
+    @Idempotent
     int write(long sector, byte[] buf, int off, int sectors, boolean fua);
 
     /** Makes every write completed before this call durable. */
+    @Idempotent
     void flush();
 }

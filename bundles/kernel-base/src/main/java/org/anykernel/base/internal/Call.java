@@ -29,7 +29,8 @@ final class Call {
     }
 
     final Front front;
-    final Object target;
+    /** The driver object, or null when the call is replayed after a restart and takes the new one. */
+    volatile Object target;
     final Method method;
     final Object[] args;
     final Thread caller;
@@ -44,6 +45,11 @@ final class Call {
         this.method = method;
         this.args = args;
         this.caller = Thread.currentThread();
+    }
+
+    /** Makes a claimed call claimable again, for a replay on new threads. */
+    void restart() {
+        STARTED.setVolatile(this, false);
     }
 
     /** Worker side: claims the call; false if the caller gave up on it. */

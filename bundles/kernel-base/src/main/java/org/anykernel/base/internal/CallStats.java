@@ -14,6 +14,7 @@ final class CallStats {
     private final LongAdder calls = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder faults = new LongAdder();
+    private final LongAdder replayed = new LongAdder();
     private final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
 
     void call() {
@@ -27,6 +28,14 @@ final class CallStats {
     void fault() {
         faults.increment();
         errors.increment();
+    }
+
+    void replayed() {
+        replayed.increment();
+    }
+
+    long replayedCount() {
+        return replayed.sum();
     }
 
     void latency(long nanos) {

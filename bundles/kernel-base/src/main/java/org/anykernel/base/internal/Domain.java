@@ -193,11 +193,31 @@ final class Domain {
         Mode old = mode;
         mode = newMode(old.descriptor());
         if (old.executor() != null) {
-            old.executor().kill(why);
+            for (Call c : old.executor().kill()) {
+                replayOrFail(c, why);
+            }
         }
         for (InFlight f : migratingIn(old)) {
             f.thread.interrupt();
         }
+    }
+
+    /**
+     * A call that was queued when the domain restarted: an {@link org.anykernel.base.api.Idempotent} one runs
+     * again on the new threads against the restarted driver (the caller never sees the crash); any other
+     * fails with {@code EIO}, since running it twice could do twice what it does.
+     */
+    private void replayOrFail(Call c, String why) {
+        HandOffExecutor ex = mode.executor();
+        if (c.method.isAnnotationPresent(org.anykernel.base.api.Idempotent.class) && ex != null) {
+            c.target = null;
+            c.restart();
+            if (ex.submit(c)) {
+                stats.replayed();
+                return;
+            }
+        }
+        c.complete(null, new KernelException(Errno.EIO, c.front.describe(c.method), why));
     }
 
     /** Stops the domain's threads for good (domain deleted or kernel stopping). */
@@ -287,8 +307,12 @@ final class Domain {
     void runInDomain(Call c) {
         stats.call();
         try {
+            Object target = c.target;
+            if (target == null) {
+                target = c.front.currentTarget(this, c.method);
+            }
             c.front.injectFault(c.method);
-            c.complete(Copier.copy(c.method.invoke(c.target, c.args)), null);
+            c.complete(Copier.copy(c.method.invoke(target, c.args)), null);
         } catch (InvocationTargetException e) {
             c.complete(null, contain(c.front, c.method, e.getCause()));
         } catch (Throwable t) {

@@ -106,6 +106,12 @@ final class Front implements InvocationHandler {
         return d.call(this, t, m, args == null ? new Object[0] : args);
     }
 
+    /** The driver object now, waiting (bounded by the hold time) while it is away: for replayed calls. */
+    Object currentTarget(Domain d, Method m) {
+        Object t = target;
+        return t != null ? t : awaitTarget(d, m);
+    }
+
     private Object awaitTarget(Domain d, Method m) {
         long hold = d.descriptor().holdMillis();
         long deadline = System.nanoTime() + hold * 1_000_000;

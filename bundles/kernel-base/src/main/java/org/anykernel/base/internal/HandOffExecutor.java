@@ -88,16 +88,21 @@ final class HandOffExecutor {
         workers.forEach(w -> queue.offer(WAKE));
     }
 
-    /** Restart: takes no more calls, fails what is queued with EIO, interrupts the workers (a hung one is abandoned). */
-    void kill(String why) {
+    /**
+     * Restart: takes no more calls, interrupts the workers (a hung one is abandoned) and hands back what was
+     * queued and not started, for the domain to replay or fail.
+     */
+    java.util.List<Call> kill() {
         accepting = false;
         stopped = true;
+        java.util.List<Call> pending = new ArrayList<>();
         Call c;
         while ((c = queue.poll()) != null) {
-            if (c.start()) {
-                c.complete(null, new KernelException(Errno.EIO, "domain " + domain.name(), why));
+            if (c != WAKE && c.start()) {
+                pending.add(c);
             }
         }
         workers.forEach(Thread::interrupt);
+        return pending;
     }
 }

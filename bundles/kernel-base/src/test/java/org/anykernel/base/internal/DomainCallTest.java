@@ -36,6 +36,11 @@ class DomainCallTest {
         void sleep(long millis);
 
         byte[] kept();
+
+        @org.anykernel.base.api.Idempotent
+        int again(int x);
+
+        int once(int x);
     }
 
     static final class EchoDriver implements Echo {
@@ -72,6 +77,16 @@ class DomainCallTest {
         @Override
         public byte[] kept() {
             return kept;
+        }
+
+        @Override
+        public int again(int x) {
+            return x + 1;
+        }
+
+        @Override
+        public int once(int x) {
+            return x + 2;
         }
     }
 
@@ -223,5 +238,28 @@ class DomainCallTest {
         assertNotEquals(me, e.thread());
         domain.apply(colocated());
         assertEquals(me, e.thread());
+    }
+
+    @Test
+    void queuedIdempotentCallsAreReplayedAfterARestartAndOthersFail() throws Exception {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(isolated(DomainDescriptor.Ipc.HANDOFF, 10_000), driver);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.concurrent.Future<?> hung = callers.submit(() -> e.sleep(60_000));
+            assertTrue(driver.entered.await(5, TimeUnit.SECONDS), "the only vCPU is busy");
+            java.util.concurrent.Future<Integer> again = callers.submit(() -> e.again(41));
+            java.util.concurrent.Future<Integer> once = callers.submit(() -> e.once(40));
+            Thread.sleep(200); // both are queued behind the hung call
+            domain.resetThreads("test restart");
+            assertEquals(42, again.get(5, TimeUnit.SECONDS), "an idempotent call runs again on the new threads");
+            java.util.concurrent.ExecutionException ex = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> once.get(5, TimeUnit.SECONDS));
+            assertEquals(Errno.EIO, ((KernelException) ex.getCause()).errno(), "any other call fails");
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> hung.get(5, TimeUnit.SECONDS));
+            assertEquals(1, domain.stats().replayedCount());
+        } finally {
+            callers.shutdownNow();
+        }
     }
 }
