@@ -97,7 +97,7 @@ public class AnatomyBenchmark {
     public Object executionContextEnterExit() {
         var account = holder.account();
         var prev = ExecutionContext.enter(account);
-        ExecutionContext.exit(prev, account);
+        ExecutionContext.exit(prev);
         return prev;
     }
 

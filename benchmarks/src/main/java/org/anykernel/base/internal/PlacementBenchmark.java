@@ -283,7 +283,7 @@ public class PlacementBenchmark {
             k.attach(s.faction, inst);
             k.bindAll(new KernelServiceRef(new ZeroDevice(), Placements.ZERO_PROPS));
         } finally {
-            ExecutionContext.exit(prev, account);
+            ExecutionContext.exit(prev);
         }
         int pid = k.spawn("bench-create", Credentials.ROOT);
         Posix p = k.posix(pid);

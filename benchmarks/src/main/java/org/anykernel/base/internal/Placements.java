@@ -150,7 +150,7 @@ final class Placements {
                 kernel.attach(faction, inst);
                 kernel.bindAll(new KernelServiceRef(device, props));
             } finally {
-                ExecutionContext.exit(prev, account);
+                ExecutionContext.exit(prev);
             }
             pid = kernel.spawn(name, Credentials.ROOT);
             // as LibraryKernels hands it out: the kernel's own Posix (it checks for a closed kernel itself)

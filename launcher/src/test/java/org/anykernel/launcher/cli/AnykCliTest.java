@@ -92,22 +92,14 @@ class AnykCliTest {
 
     @Test
     void missingBundleIsAFailureNotAUsageError() throws Exception {
-        String old = System.getProperty("maven.repo.local");
-        System.setProperty("maven.repo.local", dir.toString());
-        try {
+        WithProperty.run("maven.repo.local", dir.toString(), () -> {
             Result r = run("boot", "monolithic");
             assertEquals(1, r.code());
             assertEquals(1, r.err().size(), r.err()::toString);
             assertTrue(r.error().startsWith("anyk: error: bundle org.osgi:org.osgi.util.function:"), r.error());
             assertTrue(r.error().endsWith("); run: mvn -q install -DskipTests"), r.error());
             assertEquals("", r.out());
-        } finally {
-            if (old == null) {
-                System.clearProperty("maven.repo.local");
-            } else {
-                System.setProperty("maven.repo.local", old);
-            }
-        }
+        });
     }
 
     @Test

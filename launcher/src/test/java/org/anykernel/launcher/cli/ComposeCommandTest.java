@@ -157,21 +157,13 @@ class ComposeCommandTest {
 
     @Test
     void missingBundleIsAFailureAndLeavesNothing() throws Exception {
-        String old = System.getProperty("maven.repo.local");
-        System.setProperty("maven.repo.local", dir.resolve("empty-repo").toString());
-        try {
+        WithProperty.run("maven.repo.local", dir.resolve("empty-repo").toString(), () -> {
             Result r = run("compose", "microkernel", "-o", dir.resolve("k").toString());
             assertEquals(1, r.code());
             assertEquals(1, r.err().size(), r.err()::toString);
             assertTrue(r.err().get(0).startsWith("anyk: error: bundle org.osgi:org.osgi.util.function:"), r.err().get(0));
             assertEquals(List.of(), entries());
-        } finally {
-            if (old == null) {
-                System.clearProperty("maven.repo.local");
-            } else {
-                System.setProperty("maven.repo.local", old);
-            }
-        }
+        });
     }
 
     @Test

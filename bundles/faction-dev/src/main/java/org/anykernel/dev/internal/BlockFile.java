@@ -51,30 +51,10 @@ final class BlockFile implements OpenFile {
         if (len == 0 || position >= size) {
             return 0;
         }
-        int n = (int) Math.min(len, size - position);
-        int ss = info.sectorSize();
-        byte[] chunk = null;
-        int done = 0;
-        try {
-            while (done < n) {
-                long pos = position + done;
-                int within = (int) (pos % ss);
-                int sectors = (int) Math.min(CHUNK_SECTORS, ((long) within + (n - done) + ss - 1) / ss);
-                if (chunk == null) {
-                    chunk = new byte[sectors * ss];
-                }
-                device.read(pos / ss, chunk, 0, sectors);
-                int take = Math.min(sectors * ss - within, n - done);
-                System.arraycopy(chunk, within, buf, off + done, take);
-                done += take;
-            }
-        } catch (KernelException e) {
-            if (done == 0) {
-                throw e;
-            }
-        }
-        position += done;
-        return done;
+        return transfer((int) Math.min(len, size - position), (chunk, sector, sectors, within, count, done) -> {
+            device.read(sector, chunk, 0, sectors);
+            System.arraycopy(chunk, within, buf, off + done, count);
+        });
     }
 
     @Override
@@ -86,7 +66,27 @@ final class BlockFile implements OpenFile {
         if (position >= size) {
             throw new KernelException(Errno.ENOSPC, name, "at the end of the device (" + size + " bytes)");
         }
-        int n = (int) Math.min(len, size - position);
+        int ss = info.sectorSize();
+        return transfer((int) Math.min(len, size - position), (chunk, sector, sectors, within, count, done) -> {
+            if (within != 0 || count % ss != 0) {
+                device.read(sector, chunk, 0, sectors); // a partial sector: merge into what is there
+            }
+            System.arraycopy(buf, off + done, chunk, within, count);
+            device.write(sector, chunk, 0, sectors, false);
+        });
+    }
+
+    /** One piece of a transfer: {@code count} bytes at {@code within} of sectors {@code [sector, sector+sectors)}. */
+    private interface Step {
+        void run(byte[] chunk, long sector, int sectors, int within, int count, int done);
+    }
+
+    /**
+     * Walks {@code n} bytes from the position in pieces of whole sectors (at most {@code CHUNK_SECTORS}) through
+     * one buffer of this file's own, and advances the position. A failure after some bytes ends the transfer
+     * short, as POSIX read and write do; a failure before any is the caller's error.
+     */
+    private int transfer(int n, Step step) {
         int ss = info.sectorSize();
         byte[] chunk = null;
         int done = 0;
@@ -98,14 +98,9 @@ final class BlockFile implements OpenFile {
                 if (chunk == null) {
                     chunk = new byte[sectors * ss];
                 }
-                int put = Math.min(sectors * ss - within, n - done);
-                boolean partial = within != 0 || put % ss != 0;
-                if (partial) {
-                    device.read(pos / ss, chunk, 0, sectors);
-                }
-                System.arraycopy(buf, off + done, chunk, within, put);
-                device.write(pos / ss, chunk, 0, sectors, false);
-                done += put;
+                int count = Math.min(sectors * ss - within, n - done);
+                step.run(chunk, pos / ss, sectors, within, count, done);
+                done += count;
             }
         } catch (KernelException e) {
             if (done == 0) {

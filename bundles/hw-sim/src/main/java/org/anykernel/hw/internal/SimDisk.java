@@ -211,37 +211,38 @@ public final class SimDisk implements DiskController, AutoCloseable {
 
     @Override
     public void reset() {
-        lockMedia("reset");
-        try {
-            lock.lock();
-            try {
-                abortAll();
-                hung = false;
-                work.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            media.unlock();
-        }
+        controlChange("reset", () -> {
+            abortAll();
+            hung = false;
+        });
     }
 
     @Override
     public void faults(DiskFaultPlan p) {
         Objects.requireNonNull(p, "plan");
-        lockMedia("faults");
+        controlChange("faults", () -> {
+            plan = p;
+            corruptRng = new Random(p.seed());
+            executed = 0;
+            if (p.hang()) {
+                hung = true;
+            }
+            if (p.powerCut() && cache != null) {
+                cache.drop();
+            }
+        });
+    }
+
+    /**
+     * A change of the controller's state from outside the device thread: waits for the request being executed
+     * (the media lock), changes the state under the queue lock, and wakes the device thread.
+     */
+    private void controlChange(String what, Runnable change) {
+        lockMedia(what);
         try {
             lock.lock();
             try {
-                plan = p;
-                corruptRng = new Random(p.seed());
-                executed = 0;
-                if (p.hang()) {
-                    hung = true;
-                }
-                if (p.powerCut() && cache != null) {
-                    cache.drop();
-                }
+                change.run();
                 work.signalAll();
             } finally {
                 lock.unlock();

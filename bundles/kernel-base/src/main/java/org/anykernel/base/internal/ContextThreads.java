@@ -28,7 +28,7 @@ final class ContextThreads implements KernelThreads {
                 try {
                     body.run();
                 } finally {
-                    ExecutionContext.exit(prev, a);
+                    ExecutionContext.exit(prev);
                     a.giveThread();
                 }
             });

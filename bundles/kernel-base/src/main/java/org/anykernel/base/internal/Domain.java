@@ -272,7 +272,7 @@ final class Domain {
         } catch (ReflectiveOperationException | RuntimeException | Error e) {
             throw contain(front, m, e);
         } finally {
-            ExecutionContext.exit(prev, account);
+            ExecutionContext.exit(prev);
             if (sample) {
                 stats.latency(System.nanoTime() - t0);
             }
@@ -349,7 +349,7 @@ final class Domain {
             }
             throw contain(front, m, e);
         } finally {
-            ExecutionContext.exit(prev, account);
+            ExecutionContext.exit(prev);
             md.flights().set(slot, null);
             md.vcpus().release();
             if (sample) {

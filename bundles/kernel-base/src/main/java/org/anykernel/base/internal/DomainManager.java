@@ -291,6 +291,11 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
             removeDomain(previousName);
         }
         Domain existing = domains.get(d.name());
+        if (existing != null && existing.descriptor().equals(d)) {
+            // the boot configuration already put it in force; ConfigAdmin's delivery of it changes nothing
+            existing.setRejected("");
+            return;
+        }
         if (existing == null) {
             domains.put(d.name(), new Domain(d, host, supervisor));
             events.post("CREATED", d.name(), d.placement().label() + " " + d.components());

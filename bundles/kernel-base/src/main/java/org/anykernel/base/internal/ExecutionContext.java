@@ -28,8 +28,8 @@ final class ExecutionContext {
         return old;
     }
 
-    /** Leaves the account entered, back to {@code previous}. */
-    static void exit(Account previous, Account entered) {
+    /** Leaves the account entered, back to {@code previous} (what {@link #enter} returned). */
+    static void exit(Account previous) {
         CURRENT.get().account = previous;
     }
 }

@@ -77,7 +77,7 @@ final class HandOffExecutor {
                 }
             }
         } finally {
-            ExecutionContext.exit(prev, domain.account());
+            ExecutionContext.exit(prev);
         }
     }
 

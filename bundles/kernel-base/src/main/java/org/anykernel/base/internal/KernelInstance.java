@@ -170,7 +170,7 @@ final class KernelInstance implements KernelContext {
             try {
                 return syscalls.invoke(process, number, args);
             } finally {
-                ExecutionContext.exit(prev, enter);
+                ExecutionContext.exit(prev);
             }
         }
 
@@ -184,7 +184,7 @@ final class KernelInstance implements KernelContext {
             try {
                 return BaseSyscalls.read(process, fd, buf, off, len);
             } finally {
-                ExecutionContext.exit(prev, enter);
+                ExecutionContext.exit(prev);
             }
         }
 
@@ -198,7 +198,7 @@ final class KernelInstance implements KernelContext {
             try {
                 return BaseSyscalls.write(process, fd, buf, off, len);
             } finally {
-                ExecutionContext.exit(prev, enter);
+                ExecutionContext.exit(prev);
             }
         }
     }

@@ -84,7 +84,7 @@ final class LibraryKernels implements KernelFactory {
             instances.forEach(i -> i.objects.ungetService(i.service));
             throw e;
         } finally {
-            ExecutionContext.exit(prev, account);
+            ExecutionContext.exit(prev);
         }
         int pid = k.spawn(name, Credentials.ROOT);
         return new Library(name, List.copyOf(components), k, k.posix(pid), instances);

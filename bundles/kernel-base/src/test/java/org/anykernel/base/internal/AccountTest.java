@@ -38,7 +38,7 @@ class AccountTest {
             mem.charge(10);
             assertEquals("d", mem.domain());
         } finally {
-            ExecutionContext.exit(prev, domain);
+            ExecutionContext.exit(prev);
         }
         mem.charge(5);
         assertEquals(10, domain.used());
