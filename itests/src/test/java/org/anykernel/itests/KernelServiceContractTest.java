@@ -17,6 +17,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import org.anykernel.base.api.KernelService;
+import org.anykernel.base.spi.OpenFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,9 +26,19 @@ import org.junit.jupiter.api.Test;
  */
 class KernelServiceContractTest {
 
+    /** Boxed primitives: immutable values (a record's optional field, {@code SetAttr}'s). */
+    private static final java.util.Set<Class<?>> BOXED = java.util.Set.of(Integer.class, Long.class, Short.class,
+            Byte.class, Boolean.class, Character.class, Float.class, Double.class);
+
+    /**
+     * Whether values of {@code t} may cross a placement boundary: values (copied or immutable), and one capability,
+     * an open file ({@link OpenFile}): what {@code mount} hands a file system driver, as a descriptor passed over a
+     * Unix socket (SCM_RIGHTS) hands a server the right to do I/O on it and nothing else.
+     */
     static boolean portable(Type t) {
         if (t instanceof Class<?> c) {
-            return c.isPrimitive() || c == String.class || c.isEnum() || c == byte[].class || c == ByteBuffer.class
+            return c.isPrimitive() || BOXED.contains(c) || c == String.class || c.isEnum() || c == byte[].class
+                    || c == ByteBuffer.class || c == OpenFile.class
                     || (c.isRecord() && java.util.Arrays.stream(c.getRecordComponents())
                             .map(RecordComponent::getGenericType).allMatch(KernelServiceContractTest::portable));
         }

@@ -61,6 +61,7 @@ public abstract class PlacementMatrix {
 
     private LibraryKernel library;
     private int pid;
+    private Posix sys;
     private CharDeviceConformance suite;
     private BlockDeviceConformance block;
     private ServiceReference<BlockDevice> blockRef;
@@ -84,10 +85,9 @@ public abstract class PlacementMatrix {
         // the disk's configuration reaches hw-sim, and its block device blk-sim, asynchronously
         Await.until("sd0 attached", 10_000, () -> kernel.services().stream()
                 .anyMatch(s -> s.interfaces().contains(BlockDevice.class.getName()) && (isLibrary() || s.bound())));
-        Posix sys;
         BlockDevice front = null;
         if (isLibrary()) {
-            library = factory.create("matrix", List.of("char-std", "blk-sim"), 1 << 20);
+            library = factory.create("matrix", List.of("char-std", "blk-sim", "fs-tmpfs", "fs-ext2"), 64 << 20);
             sys = library.posix();
         } else {
             pid = kernel.spawn("matrix", Credentials.ROOT);
@@ -247,6 +247,93 @@ public abstract class PlacementMatrix {
         org.junit.Assume.assumeFalse("no shared BlockDevice in library placement", isLibrary());
         block.apiHangIsResetWithinABound();
         assertDomainUnharmed();
+    }
+
+    private VfsConformance vfs(String base, long magic) {
+        java.util.function.BiFunction<String, Credentials, Posix> spawn = isLibrary() ? library::spawn
+                : (n, c) -> kernel.posix(kernel.spawn(n, c));
+        sys.mkdir(base, 0755);
+        return new VfsConformance(sys, spawn, base, magic);
+    }
+
+    /** Runs every case, reporting all failures at once (one container, one report). */
+    private static void runAll(VfsConformance suite) throws Exception {
+        List<String> failed = new java.util.ArrayList<>();
+        for (String c : VfsConformance.cases()) {
+            try {
+                suite.run(c);
+            } catch (Throwable t) {
+                failed.add(c + ": " + t);
+            }
+        }
+        assertTrue(failed.size() + " of " + VfsConformance.cases().size() + " cases failed:\n"
+                + String.join("\n", failed), failed.isEmpty());
+    }
+
+    @Test
+    public void vfsOnTmpfs() throws Exception {
+        assertTrue("the root is a tmpfs", sys.statfs("/").type() == StandaloneVfsTest.TMPFS_MAGIC);
+        runAll(vfs("/tmp/vfs-" + placement, StandaloneVfsTest.TMPFS_MAGIC));
+        if (!isLibrary()) {
+            assertFsDomainUnharmed();
+        }
+    }
+
+    @Test
+    public void vfsOnExt2() throws Exception {
+        java.nio.file.Path img = java.nio.file.Files.createTempFile("matrix", ".img");
+        try {
+            StandaloneVfsTest.Host.run("mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img.toString(), "16M");
+            copyToDisk(java.nio.file.Files.readAllBytes(img));
+            sys.mkdir("/mnt/ext2-" + placement, 0755);
+            sys.mount("/dev/sd0", "/mnt/ext2-" + placement, "ext2", 0, null);
+            try {
+                assertEquals(StandaloneVfsTest.EXT2_MAGIC, sys.statfs("/mnt/ext2-" + placement).type());
+                runAll(vfs("/mnt/ext2-" + placement + "/conformance", StandaloneVfsTest.EXT2_MAGIC));
+            } finally {
+                sys.umount("/mnt/ext2-" + placement);
+            }
+            java.nio.file.Files.write(img, copyFromDisk());
+            StandaloneVfsTest.Host.Result r = StandaloneVfsTest.Host.run(List.of("e2fsck", "-fn", img.toString()), false);
+            assertEquals("e2fsck -fn:\n" + r.output(), 0, r.exit());
+            if (!isLibrary()) {
+                assertFsDomainUnharmed();
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(img);
+        }
+    }
+
+    private void copyToDisk(byte[] image) {
+        int fd = sys.open("/dev/sd0", Sys.O_WRONLY);
+        try {
+            for (int at = 0; at < image.length; ) {
+                at += sys.write(fd, image, at, Math.min(1 << 20, image.length - at));
+            }
+            sys.fsync(fd);
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    private byte[] copyFromDisk() {
+        byte[] out = new byte[(int) BlockDeviceConformance.SIZE];
+        int fd = sys.open("/dev/sd0", Sys.O_RDONLY);
+        try {
+            for (int at = 0, n; at < out.length && (n = sys.read(fd, out, at, Math.min(1 << 20, out.length - at))) > 0; ) {
+                at += n;
+            }
+        } finally {
+            sys.close(fd);
+        }
+        return out;
+    }
+
+    private void assertFsDomainUnharmed() {
+        String name = placement.equals("colocated") ? "devices" : "fs";
+        DomainInfo d = kernel.domains().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        assertEquals(DomainState.ACTIVE, d.state());
+        assertEquals(0, d.restarts());
     }
 
     /** A device error or a device reset is the driver's business: its domain neither faulted nor restarted. */

@@ -15,7 +15,8 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "anyk", mixinStandardHelpOptions = true, versionProvider = Anyk.Version.class,
         description = "Runs anykernel kernels: boots a profile (OSGi Feature files) in an embedded Apache Felix, "
                 + "lists the packaged features, composes a kernel into a directory with a lock file and boots it.",
-        subcommands = {BootCommand.class, FeaturesCommand.class, ComposeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BootCommand.class, FeaturesCommand.class, ComposeCommand.class, FsCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Set ANYK_DEBUG=1 for stack traces. Bundles come from the local Maven repository "
                 + "(ANYK_M2_REPO, or -Dmaven.repo.local in ANYK_JAVA_OPTS, to use another)."})
 public final class Anyk implements Callable<Integer> {
@@ -47,6 +48,8 @@ public final class Anyk implements Callable<Integer> {
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, argv) -> failures.usage(e.getMessage()));
         cl.setExecutionExceptionHandler((e, line, parsed) -> failures.report(e));
+        // anyk fs IMAGE ls -l /: what follows the image is the fs command's own, options included
+        cl.getSubcommands().get("fs").setStopAtPositional(true);
         return cl.execute(args);
     }
 

@@ -85,14 +85,14 @@ class ComposeCommandTest {
         KernelLock lock = KernelLock.read(k1);
         assertEquals(text, lock.toJson());
         assertEquals("microkernel", lock.profile());
-        assertEquals(Set.of("chr", "blk"), lock.domainNames());
+        assertEquals(Set.of("chr", "blk", "fs"), lock.domainNames());
         assertEquals(Boolean.FALSE, lock.configurations().get("hw.console").get("echo"));
         assertEquals(List.of("char-std"), lock.configurations().get("org.anykernel.domain~chr").get("components"));
         assertEquals(Map.of("console.echo", false), lock.variables());
         assertEquals("microkernel", lock.frameworkProperties().get("anykernel.profile"));
-        assertEquals(16, lock.bundles().size());
+        assertEquals(18, lock.bundles().size());
         try (Stream<Path> jars = Files.list(k1.resolve(KernelLock.BUNDLES))) {
-            assertEquals(16, jars.count());
+            assertEquals(18, jars.count());
         }
         KernelLock.Bundle base = lock.bundles().stream().filter(b -> b.id().startsWith("org.anykernel:kernel-base:")).findFirst().orElseThrow();
         assertEquals(2, base.startOrder());

@@ -2,6 +2,7 @@ package org.anykernel.dev.internal;
 
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.Sys;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.dev.api.BlockDevice;
@@ -10,10 +11,10 @@ import org.anykernel.dev.api.Ioctls;
 
 /**
  * An open block device ({@code /dev/sd0}): bytes at the open file's position, which reads and writes advance
- * (descriptors made by {@code dup} share it). There is no {@code lseek} yet (it comes with the VFS), so a client
- * positions by reading or writing. Partial sectors are read, merged and written back; every device call moves at
- * most {@link #CHUNK_SECTORS} sectors through a buffer of this open file's own, so an isolated driver copies that
- * chunk and never the caller's whole buffer. Reads end (0) at the end of the device; writes there fail with
+ * (descriptors made by {@code dup} share it), or at
+ * explicit offsets ({@code pread}, {@code pwrite}: what a file system driver uses). Partial sectors are read,
+ * merged and written back; every device call moves at most {@link #CHUNK_SECTORS} sectors, so an isolated driver
+ * copies at most that much per call. Reads end (0) at the end of the device; writes there fail with
  * {@code ENOSPC}; a transfer that fails midway returns what was done.
  */
 final class BlockFile implements OpenFile {
@@ -47,33 +48,82 @@ final class BlockFile implements OpenFile {
 
     @Override
     public synchronized int read(byte[] buf, int off, int len) {
-        long size = info.sizeBytes();
-        if (len == 0 || position >= size) {
-            return 0;
-        }
-        return transfer((int) Math.min(len, size - position), (chunk, sector, sectors, within, count, done) -> {
-            device.read(sector, chunk, 0, sectors);
-            System.arraycopy(chunk, within, buf, off + done, count);
-        });
+        int n = pread(buf, off, len, position);
+        position += n;
+        return n;
     }
 
     @Override
     public synchronized int write(byte[] buf, int off, int len) {
+        int n = pwrite(buf, off, len, position);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public int pread(byte[] buf, int off, int len, long pos) {
+        long size = info.sizeBytes();
+        if (len == 0 || pos >= size) {
+            return 0;
+        }
+        int ss = info.sectorSize();
+        return transfer(pos, (int) Math.min(len, size - pos), (chunk, sector, sectors, within, count, done) -> {
+            if (within == 0 && count == sectors * ss) {
+                device.read(sector, buf, off + done, sectors); // whole sectors: straight into the caller's buffer
+            } else {
+                device.read(sector, chunk, 0, sectors);
+                System.arraycopy(chunk, within, buf, off + done, count);
+            }
+        });
+    }
+
+    @Override
+    public int pwrite(byte[] buf, int off, int len, long pos) {
         long size = info.sizeBytes();
         if (len == 0) {
             return 0;
         }
-        if (position >= size) {
+        if (pos >= size) {
             throw new KernelException(Errno.ENOSPC, name, "at the end of the device (" + size + " bytes)");
         }
         int ss = info.sectorSize();
-        return transfer((int) Math.min(len, size - position), (chunk, sector, sectors, within, count, done) -> {
-            if (within != 0 || count % ss != 0) {
-                device.read(sector, chunk, 0, sectors); // a partial sector: merge into what is there
+        return transfer(pos, (int) Math.min(len, size - pos), (chunk, sector, sectors, within, count, done) -> {
+            if (within == 0 && count == sectors * ss) {
+                device.write(sector, buf, off + done, sectors, false);
+                return;
             }
+            device.read(sector, chunk, 0, sectors); // a partial sector: merge into what is there
             System.arraycopy(buf, off + done, chunk, within, count);
             device.write(sector, chunk, 0, sectors, false);
         });
+    }
+
+    @Override
+    public synchronized long lseek(long offset, int whence) {
+        long base = switch (whence) {
+            case Sys.SEEK_SET -> 0;
+            case Sys.SEEK_CUR -> position;
+            case Sys.SEEK_END -> info.sizeBytes();
+            default -> throw new KernelException(Errno.EINVAL, name, "lseek whence " + whence);
+        };
+        long p = base + offset;
+        if (p < 0) {
+            throw new KernelException(Errno.EINVAL, name, "lseek to negative offset " + p);
+        }
+        position = p;
+        return p;
+    }
+
+    @Override
+    public Stat fstat() {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        return new Stat(0, 0, Sys.S_IFBLK | (info.readOnly() ? 0444 : 0660), 1, 0, 0, 0, info.sizeBytes(),
+                info.sectorSize(), 0, now, now, now);
+    }
+
+    @Override
+    public void fsync(boolean dataOnly) {
+        device.flush();
     }
 
     /** One piece of a transfer: {@code count} bytes at {@code within} of sectors {@code [sector, sector+sectors)}. */
@@ -82,23 +132,23 @@ final class BlockFile implements OpenFile {
     }
 
     /**
-     * Walks {@code n} bytes from the position in pieces of whole sectors (at most {@code CHUNK_SECTORS}) through
-     * one buffer of this file's own, and advances the position. A failure after some bytes ends the transfer
-     * short, as POSIX read and write do; a failure before any is the caller's error.
+     * Walks {@code n} bytes from {@code start} in pieces of whole sectors (at most {@code CHUNK_SECTORS}); partial
+     * sectors go through a buffer of the call's own. A failure after some bytes ends the transfer short, as POSIX
+     * read and write do; a failure before any is the caller's error.
      */
-    private int transfer(int n, Step step) {
+    private int transfer(long start, int n, Step step) {
         int ss = info.sectorSize();
         byte[] chunk = null;
         int done = 0;
         try {
             while (done < n) {
-                long pos = position + done;
+                long pos = start + done;
                 int within = (int) (pos % ss);
                 int sectors = (int) Math.min(CHUNK_SECTORS, ((long) within + (n - done) + ss - 1) / ss);
-                if (chunk == null) {
-                    chunk = new byte[sectors * ss];
-                }
                 int count = Math.min(sectors * ss - within, n - done);
+                if (chunk == null && (within != 0 || count != sectors * ss)) {
+                    chunk = new byte[CHUNK_SECTORS * ss];
+                }
                 step.run(chunk, pos / ss, sectors, within, count, done);
                 done += count;
             }
@@ -107,7 +157,6 @@ final class BlockFile implements OpenFile {
                 throw e;
             }
         }
-        position += done;
         return done;
     }
 

@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /** The {@code dev:} shell commands, on the global kernel. */
 @Component(service = DevCommands.class, property = {"osgi.command.scope=dev", "osgi.command.function=ls",
-    "osgi.command.function=cat"})
+    "osgi.command.function=cat", "osgi.command.function=disks"})
 public final class DevCommands {
     @Reference
     private DevFaction faction;
@@ -39,6 +39,27 @@ public final class DevCommands {
             sb.append(String.format("b %7s  /dev/%-10s %s (%s)%n", size(b), b.name(), b.domain(), b.placement()));
         }
         return sb.isEmpty() ? "no devices\n" : sb.toString();
+    }
+
+    @Descriptor("list the block devices: name, size, sector size, read-only, queue depth, domain and placement")
+    public String disks() {
+        DevInstance inst = faction.instance("global");
+        if (inst == null) {
+            return "no devices (the device faction is not attached)\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (DevInstance.BlockNode b : inst.blockNodes()) {
+            String geometry;
+            try {
+                var info = b.device().info();
+                geometry = String.format("%8s  %4d B/sector  %s  queue %d", size(b), info.sectorSize(),
+                        info.readOnly() ? "ro" : "rw", info.queueDepth());
+            } catch (KernelException e) {
+                geometry = e.errno().name();
+            }
+            sb.append(String.format("/dev/%-8s %s  %s (%s)%n", b.name(), geometry, b.domain(), b.placement()));
+        }
+        return sb.isEmpty() ? "no block devices\n" : sb.toString();
     }
 
     /** A block device's size in the largest binary unit that divides it ({@code 16M}, {@code 1536K}); its errno if it does not answer. */

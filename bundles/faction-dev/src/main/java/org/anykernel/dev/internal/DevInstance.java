@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.Sys;
 import org.anykernel.base.spi.FactionInstance;
 import org.anykernel.base.spi.KernelContext;
@@ -142,5 +143,31 @@ final class DevInstance implements FactionInstance, NameSpace {
         public long ioctl(long request, long arg) {
             return device.ioctl(request, arg);
         }
+
+        @Override
+        public Stat fstat() {
+            return nodeStat(Sys.S_IFCHR | 0666, 0);
+        }
+    }
+
+    private static Stat nodeStat(int mode, long size) {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        return new Stat(0, 0, mode, 1, 0, 0, 0, size, 4096, 0, now, now, now);
+    }
+
+    @Override
+    public Stat stat(KernelProcess process, String path, String rest, boolean follow) {
+        if (rest.isEmpty()) {
+            return nodeStat(Sys.S_IFDIR | 0755, 0).withDev(1);
+        }
+        return NameSpace.super.stat(process, path, rest, follow).withDev(1);
+    }
+
+    /** The names in {@code /dev}, for a listing. */
+    List<String> names() {
+        List<String> out = new ArrayList<>(devices.keySet());
+        blocks.keySet().stream().filter(n -> !devices.containsKey(n)).forEach(out::add);
+        out.sort(null);
+        return out;
     }
 }

@@ -15,6 +15,7 @@ import org.anykernel.base.spi.Hypercalls;
 import org.anykernel.base.spi.KernelContext;
 import org.anykernel.base.spi.KernelMemory;
 import org.anykernel.base.spi.KernelServiceRef;
+import org.anykernel.base.spi.KernelProcess;
 import org.anykernel.base.spi.NameSpace;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.base.spi.SyscallTable;
@@ -55,6 +56,16 @@ class DevInstanceTest {
         @Override
         public KernelMemory memory() {
             throw new UnsupportedOperationException("the device table allocates nothing");
+        }
+
+        @Override
+        public OpenFile open(KernelProcess process, String path, int flags, int mode) {
+            throw new UnsupportedOperationException("the device table opens nothing outside /dev");
+        }
+
+        @Override
+        public Resolved resolve(String path) {
+            throw new UnsupportedOperationException("the device table resolves nothing outside /dev");
         }
     };
 

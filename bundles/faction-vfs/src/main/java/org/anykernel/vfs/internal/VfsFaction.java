@@ -1,18 +1,22 @@
 package org.anykernel.vfs.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.anykernel.base.spi.Faction;
 import org.anykernel.base.spi.FactionInstance;
 import org.anykernel.base.spi.KernelContext;
-import org.anykernel.base.spi.ServiceSet;
-import org.anykernel.vfs.api.FileSystemType;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * The file-system faction as kernel-base attaches it to each kernel: for now the file system types present,
- * by name; the mount table and the file syscalls come with the storage stack.
+ * The file-system faction as kernel-base attaches it to each kernel: a {@link Vfs} per kernel (the global one and
+ * each library kernel), found again by the shell commands through {@link #of}.
  */
-@Component(service = Faction.class)
+@Component(service = {Faction.class, VfsFaction.class})
 public final class VfsFaction implements Faction {
+    /** Keyed by the kernel itself: two library kernels may share a name. */
+    private final Map<KernelContext, Vfs> byKernel = new ConcurrentHashMap<>();
+
     @Override
     public String name() {
         return "vfs";
@@ -20,6 +24,18 @@ public final class VfsFaction implements Faction {
 
     @Override
     public FactionInstance attach(KernelContext kernel) {
-        return new ServiceSet<>(FileSystemType.class, FileSystemType.TYPE);
+        Vfs vfs = new Vfs(kernel, () -> byKernel.remove(kernel));
+        byKernel.put(kernel, vfs);
+        return vfs;
+    }
+
+    /** The VFS of the kernel named {@code kernel}, or null. */
+    Vfs of(String kernel) {
+        for (Map.Entry<KernelContext, Vfs> e : byKernel.entrySet()) {
+            if (e.getKey().name().equals(kernel)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 }

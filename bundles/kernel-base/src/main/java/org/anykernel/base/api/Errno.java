@@ -17,6 +17,7 @@ public enum Errno {
     ENOMEM(12, "cannot allocate memory"),
     EACCES(13, "permission denied"),
     EFAULT(14, "bad address"),
+    ENOTBLK(15, "block device required"),
     EBUSY(16, "device or resource busy"),
     EEXIST(17, "file exists"),
     EXDEV(18, "cross-device link"),
@@ -39,6 +40,8 @@ public enum Errno {
     ENOSYS(38, "function not implemented"),
     ENOTEMPTY(39, "directory not empty"),
     ELOOP(40, "too many levels of symbolic links"),
+    ENODATA(61, "no data available"),
+    EOVERFLOW(75, "value too large for defined data type"),
     ENOTSOCK(88, "socket operation on non-socket"),
     EOPNOTSUPP(95, "operation not supported"),
     EADDRINUSE(98, "address already in use"),
@@ -48,7 +51,9 @@ public enum Errno {
     ENOTCONN(107, "transport endpoint is not connected"),
     ETIMEDOUT(110, "connection timed out"),
     ECONNREFUSED(111, "connection refused"),
-    EHOSTUNREACH(113, "no route to host");
+    EHOSTUNREACH(113, "no route to host"),
+    ESTALE(116, "stale file handle"),
+    EUCLEAN(117, "structure needs cleaning");
 
     private final int number;
     private final String description;

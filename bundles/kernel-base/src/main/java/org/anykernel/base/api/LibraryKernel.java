@@ -18,6 +18,12 @@ public interface LibraryKernel extends AutoCloseable {
     /** The syscall API of its one process (pid 1). */
     Posix posix();
 
+    /**
+     * A new process in this kernel, acting as {@code credentials} (with the first process's working directory "/"
+     * and umask 022); it lives until the kernel closes.
+     */
+    Posix spawn(String name, Credentials credentials);
+
     /** Bytes of kernel buffers it holds. */
     long memoryUsed();
 

@@ -12,13 +12,45 @@ public final class Sys {
     public static final int WRITE = 1;
     public static final int OPEN = 2;
     public static final int CLOSE = 3;
+    public static final int STAT = 4;
+    public static final int FSTAT = 5;
+    public static final int LSTAT = 6;
+    public static final int LSEEK = 8;
     public static final int IOCTL = 16;
+    public static final int PREAD = 17;
+    public static final int PWRITE = 18;
     public static final int DUP = 32;
     public static final int DUP2 = 33;
     public static final int GETPID = 39;
+    public static final int FSYNC = 74;
+    public static final int FDATASYNC = 75;
+    public static final int TRUNCATE = 76;
+    public static final int FTRUNCATE = 77;
+    public static final int GETCWD = 79;
+    public static final int CHDIR = 80;
+    public static final int RENAME = 82;
+    public static final int MKDIR = 83;
+    public static final int RMDIR = 84;
+    public static final int LINK = 86;
+    public static final int UNLINK = 87;
+    public static final int SYMLINK = 88;
+    public static final int READLINK = 89;
+    public static final int CHMOD = 90;
+    public static final int FCHMOD = 91;
+    public static final int CHOWN = 92;
+    public static final int FCHOWN = 93;
+    public static final int LCHOWN = 94;
     public static final int UMASK = 95;
     public static final int GETUID = 102;
     public static final int GETGID = 104;
+    public static final int STATFS = 137;
+    public static final int FSTATFS = 138;
+    public static final int SYNC = 162;
+    public static final int MOUNT = 165;
+    public static final int UMOUNT2 = 166;
+    public static final int GETDENTS64 = 217;
+    /** {@code utimensat(AT_FDCWD, path, times, flags)} reduced to a path, two times in ns and flags. */
+    public static final int UTIMENSAT = 280;
 
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
@@ -31,6 +63,67 @@ public final class Sys {
     public static final int O_NONBLOCK = 04000;
     public static final int O_DIRECTORY = 0200000;
     public static final int O_NOFOLLOW = 0400000;
+
+    public static final int SEEK_SET = 0;
+    public static final int SEEK_CUR = 1;
+    public static final int SEEK_END = 2;
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
+
+    /** {@code umount2} flags. */
+    public static final int MNT_FORCE = 1;
+    public static final int MNT_DETACH = 2;
+    /** {@code mount} flags. */
+    public static final int MS_RDONLY = 1;
+    /** {@code utimensat} flag: do not follow a final symbolic link. */
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** {@code utimensat} time value: leave this time as it is. */
+    public static final long UTIME_OMIT = (1L << 30) - 2;
+    /** {@code utimensat} time value: set this time to now. */
+    public static final long UTIME_NOW = (1L << 30) - 1;
+
+    /** File type bits of a mode. */
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFSOCK = 0140000;
+    public static final int S_IFLNK = 0120000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFIFO = 0010000;
+    public static final int S_ISUID = 04000;
+    public static final int S_ISGID = 02000;
+    public static final int S_ISVTX = 01000;
+
+    /** Directory entry types ({@code d_type}). */
+    public static final int DT_UNKNOWN = 0;
+    public static final int DT_FIFO = 1;
+    public static final int DT_CHR = 2;
+    public static final int DT_DIR = 4;
+    public static final int DT_BLK = 6;
+    public static final int DT_REG = 8;
+    public static final int DT_LNK = 10;
+    public static final int DT_SOCK = 12;
+
+    /** The {@code d_type} of a mode. */
+    public static int dtype(int mode) {
+        return (mode & S_IFMT) >>> 12;
+    }
+
+    /** Whether {@code mode} is a directory's. */
+    public static boolean isDir(int mode) {
+        return (mode & S_IFMT) == S_IFDIR;
+    }
+
+    /** Whether {@code mode} is a regular file's. */
+    public static boolean isReg(int mode) {
+        return (mode & S_IFMT) == S_IFREG;
+    }
+
+    /** Whether {@code mode} is a symbolic link's. */
+    public static boolean isLink(int mode) {
+        return (mode & S_IFMT) == S_IFLNK;
+    }
 
     /** The process may read through a descriptor opened with these flags. */
     public static boolean readable(int flags) {

@@ -5,13 +5,12 @@ import static org.anykernel.base.spi.ArgKind.INT;
 import static org.anykernel.base.spi.ArgKind.LONG;
 import static org.anykernel.base.spi.ArgKind.STRING;
 
-import java.util.Map;
-
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Stat;
+import org.anykernel.base.api.StatFs;
 import org.anykernel.base.api.Sys;
 import org.anykernel.base.spi.KernelProcess;
-import org.anykernel.base.spi.NameSpace;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.base.spi.Syscall;
 import org.anykernel.base.spi.SyscallTable;
@@ -33,11 +32,7 @@ final class BaseSyscalls {
         t.register(Syscall.of(Sys.OPEN, "open", STRING, INT, INT), (p, a) -> {
             String path = absolute(p.cwd(), (String) a[0]);
             int flags = (Integer) a[1];
-            Map.Entry<NameSpace, String> where = k.resolve(path);
-            if (where == null) {
-                throw new KernelException(Errno.ENOENT, path, "no such file or directory");
-            }
-            OpenFile f = where.getKey().open(p, path, where.getValue(), flags, (Integer) a[2] & ~p.umask());
+            OpenFile f = k.open(p, path, flags, (Integer) a[2] & ~p.umask());
             return p.fds().install(new AccessCheckedFile(f, flags));
         });
         t.register(Syscall.of(Sys.CLOSE, "close", INT), (p, a) -> {
@@ -48,6 +43,59 @@ final class BaseSyscalls {
                 (p, a) -> p.fds().get((Integer) a[0]).ioctl((Long) a[1], (Long) a[2]));
         t.register(Syscall.of(Sys.DUP, "dup", INT), (p, a) -> p.fds().dup((Integer) a[0]));
         t.register(Syscall.of(Sys.DUP2, "dup2", INT, INT), (p, a) -> p.fds().dup2((Integer) a[0], (Integer) a[1]));
+        t.register(Syscall.of(Sys.PREAD, "pread64", INT, BUFFER, INT, INT, LONG), (p, a) -> {
+            OpenFile f = p.fds().get((Integer) a[0]);
+            SyscallTable.checkRange("pread", f.name(), (byte[]) a[1], (Integer) a[2], (Integer) a[3]);
+            return f.pread((byte[]) a[1], (Integer) a[2], (Integer) a[3], checkPos("pread", f, (Long) a[4]));
+        });
+        t.register(Syscall.of(Sys.PWRITE, "pwrite64", INT, BUFFER, INT, INT, LONG), (p, a) -> {
+            OpenFile f = p.fds().get((Integer) a[0]);
+            SyscallTable.checkRange("pwrite", f.name(), (byte[]) a[1], (Integer) a[2], (Integer) a[3]);
+            return f.pwrite((byte[]) a[1], (Integer) a[2], (Integer) a[3], checkPos("pwrite", f, (Long) a[4]));
+        });
+        t.register(Syscall.of(Sys.LSEEK, "lseek", INT, LONG, INT),
+                (p, a) -> p.fds().get((Integer) a[0]).lseek((Long) a[1], (Integer) a[2]));
+        t.register(Syscall.of(Sys.FSTAT, "fstat", INT, BUFFER), (p, a) -> {
+            OpenFile f = p.fds().get((Integer) a[0]);
+            byte[] b = checkStruct("fstat", f.name(), (byte[]) a[1], Stat.SIZE);
+            f.fstat().encode(b);
+            return 0;
+        });
+        t.register(Syscall.of(Sys.FSTATFS, "fstatfs", INT, BUFFER), (p, a) -> {
+            OpenFile f = p.fds().get((Integer) a[0]);
+            byte[] b = checkStruct("fstatfs", f.name(), (byte[]) a[1], StatFs.SIZE);
+            f.fstatfs().encode(b);
+            return 0;
+        });
+        t.register(Syscall.of(Sys.FTRUNCATE, "ftruncate", INT, LONG), (p, a) -> {
+            OpenFile f = p.fds().get((Integer) a[0]);
+            if ((Long) a[1] < 0) {
+                throw new KernelException(Errno.EINVAL, "ftruncate " + f.name(), "negative length " + a[1]);
+            }
+            f.ftruncate((Long) a[1]);
+            return 0;
+        });
+        t.register(Syscall.of(Sys.FSYNC, "fsync", INT), (p, a) -> {
+            p.fds().get((Integer) a[0]).fsync(false);
+            return 0;
+        });
+        t.register(Syscall.of(Sys.FDATASYNC, "fdatasync", INT), (p, a) -> {
+            p.fds().get((Integer) a[0]).fsync(true);
+            return 0;
+        });
+        t.register(Syscall.of(Sys.GETDENTS64, "getdents64", INT, BUFFER, INT), (p, a) -> {
+            OpenFile f = p.fds().get((Integer) a[0]);
+            SyscallTable.checkRange("getdents64", f.name(), (byte[]) a[1], 0, (Integer) a[2]);
+            return f.getdents((byte[]) a[1], (Integer) a[2]);
+        });
+        t.register(Syscall.of(Sys.FCHMOD, "fchmod", INT, INT), (p, a) -> {
+            p.fds().get((Integer) a[0]).fchmod((Integer) a[1]);
+            return 0;
+        });
+        t.register(Syscall.of(Sys.FCHOWN, "fchown", INT, INT, INT), (p, a) -> {
+            p.fds().get((Integer) a[0]).fchown((Integer) a[1], (Integer) a[2]);
+            return 0;
+        });
         t.register(Syscall.of(Sys.GETPID, "getpid"), (p, a) -> p.pid());
         t.register(Syscall.of(Sys.UMASK, "umask", INT), (p, a) -> p.setUmask((Integer) a[0]));
         t.register(Syscall.of(Sys.GETUID, "getuid"), (p, a) -> p.credentials().uid());
@@ -72,6 +120,21 @@ final class BaseSyscalls {
         }
         SyscallTable.checkRange("write", f.name(), buf, off, len);
         return f.write(buf, off, len);
+    }
+
+    private static long checkPos(String op, OpenFile f, long pos) {
+        if (pos < 0) {
+            throw new KernelException(Errno.EINVAL, op + " " + f.name(), "negative offset " + pos);
+        }
+        return pos;
+    }
+
+    /** {@code buf}, checked to hold a structure of {@code size} bytes. */
+    static byte[] checkStruct(String op, String name, byte[] buf, int size) {
+        if (buf.length < size) {
+            throw new KernelException(Errno.EFAULT, op + " " + name, "buffer of " + buf.length + " bytes, needs " + size);
+        }
+        return buf;
     }
 
     /** {@code path} made absolute against {@code cwd}; {@code ENAMETOOLONG}, {@code ENOENT} for "". */
@@ -110,6 +173,65 @@ final class BaseSyscalls {
                 throw new KernelException(Errno.EBADF, name(), "not open for writing");
             }
             return file.write(buf, off, len);
+        }
+
+        @Override
+        public int pread(byte[] buf, int off, int len, long pos) {
+            if (!Sys.readable(flags)) {
+                throw new KernelException(Errno.EBADF, name(), "not open for reading");
+            }
+            return file.pread(buf, off, len, pos);
+        }
+
+        @Override
+        public int pwrite(byte[] buf, int off, int len, long pos) {
+            if (!Sys.writable(flags)) {
+                throw new KernelException(Errno.EBADF, name(), "not open for writing");
+            }
+            return file.pwrite(buf, off, len, pos);
+        }
+
+        @Override
+        public long lseek(long offset, int whence) {
+            return file.lseek(offset, whence);
+        }
+
+        @Override
+        public Stat fstat() {
+            return file.fstat();
+        }
+
+        @Override
+        public StatFs fstatfs() {
+            return file.fstatfs();
+        }
+
+        @Override
+        public void ftruncate(long length) {
+            if (!Sys.writable(flags)) {
+                throw new KernelException(Errno.EINVAL, name(), "not open for writing");
+            }
+            file.ftruncate(length);
+        }
+
+        @Override
+        public void fsync(boolean dataOnly) {
+            file.fsync(dataOnly);
+        }
+
+        @Override
+        public int getdents(byte[] buf, int len) {
+            return file.getdents(buf, len);
+        }
+
+        @Override
+        public void fchmod(int mode) {
+            file.fchmod(mode);
+        }
+
+        @Override
+        public void fchown(int uid, int gid) {
+            file.fchown(uid, gid);
         }
 
         @Override

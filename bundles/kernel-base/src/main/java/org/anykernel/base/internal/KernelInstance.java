@@ -19,6 +19,7 @@ import org.anykernel.base.spi.KernelMemory;
 import org.anykernel.base.spi.KernelProcess;
 import org.anykernel.base.spi.KernelServiceRef;
 import org.anykernel.base.spi.NameSpace;
+import org.anykernel.base.spi.OpenFile;
 import org.anykernel.base.spi.SyscallTable;
 
 /**
@@ -90,21 +91,30 @@ final class KernelInstance implements KernelContext {
         return () -> mounts.remove(p, space);
     }
 
-    /** The name space serving {@code path} and the rest of the path below it. */
-    Map.Entry<NameSpace, String> resolve(String path) {
+    @Override
+    public Resolved resolve(String path) {
         for (Map.Entry<String, NameSpace> e : mounts.descendingMap().entrySet()) {
             String prefix = e.getKey();
             if (prefix.equals("/")) {
-                return Map.entry(e.getValue(), path.substring(1));
+                return new Resolved(e.getValue(), prefix, path.substring(1));
             }
             if (path.equals(prefix)) {
-                return Map.entry(e.getValue(), "");
+                return new Resolved(e.getValue(), prefix, "");
             }
             if (path.startsWith(prefix) && path.charAt(prefix.length()) == '/') {
-                return Map.entry(e.getValue(), path.substring(prefix.length() + 1));
+                return new Resolved(e.getValue(), prefix, path.substring(prefix.length() + 1));
             }
         }
         return null;
+    }
+
+    @Override
+    public OpenFile open(KernelProcess process, String path, int flags, int mode) {
+        Resolved where = resolve(path);
+        if (where == null) {
+            throw new KernelException(Errno.ENOENT, path, "no such file or directory");
+        }
+        return where.space().open(process, path, where.rest(), flags, mode);
     }
 
     int spawn(String processName, Credentials credentials) {

@@ -122,6 +122,11 @@ final class LibraryKernels implements KernelFactory {
         }
 
         @Override
+        public Posix spawn(String processName, Credentials credentials) {
+            return kernel.posix(kernel.spawn(processName, credentials));
+        }
+
+        @Override
         public long memoryUsed() {
             return kernel.account().used();
         }

@@ -2,6 +2,8 @@ package org.anykernel.base.spi;
 
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Stat;
+import org.anykernel.base.api.StatFs;
 
 /**
  * An open file as the descriptor table holds it. The base knows no files, devices or sockets: the
@@ -20,6 +22,56 @@ public interface OpenFile {
     /** Writes up to {@code len} bytes from {@code buf[off..]}. */
     default int write(byte[] buf, int off, int len) {
         throw KernelException.of(Errno.EINVAL, name());
+    }
+
+    /** Reads at {@code pos} without moving the file position ({@code ESPIPE} where there is no position). */
+    default int pread(byte[] buf, int off, int len, long pos) {
+        throw KernelException.of(Errno.ESPIPE, name());
+    }
+
+    /** Writes at {@code pos} without moving the file position. */
+    default int pwrite(byte[] buf, int off, int len, long pos) {
+        throw KernelException.of(Errno.ESPIPE, name());
+    }
+
+    /** Moves the file position ({@code Sys.SEEK_*}); returns the new one. */
+    default long lseek(long offset, int whence) {
+        throw KernelException.of(Errno.ESPIPE, name());
+    }
+
+    /** What the file is. */
+    default Stat fstat() {
+        throw new KernelException(Errno.EOPNOTSUPP, name(), "no status");
+    }
+
+    /** The file system the file is on. */
+    default StatFs fstatfs() {
+        throw new KernelException(Errno.ENOSYS, name(), "not on a file system");
+    }
+
+    /** Sets the file's length. */
+    default void ftruncate(long length) {
+        throw new KernelException(Errno.EINVAL, name(), "cannot be truncated");
+    }
+
+    /** Makes what was written durable ({@code dataOnly}: the data and what is needed to read it back). */
+    default void fsync(boolean dataOnly) {
+        throw new KernelException(Errno.EINVAL, name(), "cannot be synchronized");
+    }
+
+    /** Reads directory entries as {@code linux_dirent64}s into {@code buf[0..len)}; 0 at the end. */
+    default int getdents(byte[] buf, int len) {
+        throw KernelException.of(Errno.ENOTDIR, name());
+    }
+
+    /** Sets the permission bits. */
+    default void fchmod(int mode) {
+        throw new KernelException(Errno.EPERM, name(), "permissions cannot be changed");
+    }
+
+    /** Sets owner and group (-1 leaves one unchanged). */
+    default void fchown(int uid, int gid) {
+        throw new KernelException(Errno.EPERM, name(), "owner cannot be changed");
     }
 
     /** A control request. */

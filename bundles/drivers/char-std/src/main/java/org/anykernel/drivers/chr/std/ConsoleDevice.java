@@ -5,6 +5,7 @@ import org.anykernel.base.api.KernelException;
 import org.anykernel.dev.api.CharDevice;
 import org.anykernel.dev.api.Ioctls;
 import org.anykernel.hw.api.ConsolePort;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
@@ -16,8 +17,13 @@ import org.osgi.service.component.annotations.ServiceScope;
 @Component(scope = ServiceScope.PROTOTYPE, property = {CharDevice.NAME + "=console", CharDevice.MAJOR + ":Integer=5",
     CharDevice.MINOR + ":Integer=1"})
 public final class ConsoleDevice implements CharDevice {
-    @Reference
-    private ConsolePort port;
+    private final ConsolePort port;
+
+    /** Constructor injection, so plain Java (a standalone kernel) makes it the same way DS does. */
+    @Activate
+    public ConsoleDevice(@Reference ConsolePort port) {
+        this.port = port;
+    }
 
     @Override
     public int read(byte[] buf, int off, int len) {

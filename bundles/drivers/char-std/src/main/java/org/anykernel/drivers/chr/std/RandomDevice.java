@@ -5,6 +5,7 @@ import org.anykernel.base.api.KernelException;
 import org.anykernel.base.spi.Hypercalls;
 import org.anykernel.dev.api.CharDevice;
 import org.anykernel.dev.api.Ioctls;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
@@ -16,8 +17,13 @@ public final class RandomDevice implements CharDevice {
     /** The pool is always fully seeded: the host's generator is. */
     static final int POOL_BITS = 256;
 
-    @Reference
-    private Hypercalls host;
+    private final Hypercalls host;
+
+    /** Constructor injection, so plain Java (a standalone kernel) makes it the same way DS does. */
+    @Activate
+    public RandomDevice(@Reference Hypercalls host) {
+        this.host = host;
+    }
 
     @Override
     public int read(byte[] buf, int off, int len) {

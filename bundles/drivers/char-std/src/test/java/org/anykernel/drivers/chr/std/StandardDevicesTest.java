@@ -32,7 +32,7 @@ class StandardDevicesTest {
 
     @Test
     void randomAnswersItsIoctl() {
-        assertEquals(RandomDevice.POOL_BITS, new RandomDevice().ioctl(Ioctls.RNDGETENTCNT, 0));
-        assertEquals(Errno.ENOTTY, assertThrows(KernelException.class, () -> new RandomDevice().ioctl(Ioctls.FIONREAD, 0)).errno());
+        assertEquals(RandomDevice.POOL_BITS, new RandomDevice(null).ioctl(Ioctls.RNDGETENTCNT, 0));
+        assertEquals(Errno.ENOTTY, assertThrows(KernelException.class, () -> new RandomDevice(null).ioctl(Ioctls.FIONREAD, 0)).errno());
     }
 }

@@ -1,0 +1,234 @@
+package org.anykernel.drivers.fs.tmpfs;
+
+import java.util.List;
+
+import org.anykernel.base.api.DirEntry;
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Stat;
+import org.anykernel.base.api.StatFs;
+import org.anykernel.base.spi.KernelMemory;
+import org.anykernel.base.spi.OpenFile;
+import org.anykernel.vfs.api.FileSystem;
+import org.anykernel.vfs.api.SetAttr;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
+
+/**
+ * The memory file system, {@code tmpfs}: volumes made from nothing at {@link #mount}, their files kept in 4 KiB pages
+ * charged to {@link KernelMemory} (the domain of whoever writes them), sparse, and gone at {@link #unmount}.
+ * Prototype-scoped, so every consumer (the VFS of each kernel) has volumes of its own; usable from plain Java with
+ * {@code new TmpFileSystem(memory)}.
+ *
+ * <p>Volume handles encode a slot in a small table and a mount sequence number, so a handle is found without a map
+ * lookup or boxing and an old handle never finds a later volume in the same slot ({@code ESTALE}). The work is the
+ * {@link Volume}'s; see there for locking and accounting. Mount options are {@link MountOptions}'.
+ */
+@Component(scope = ServiceScope.PROTOTYPE, property = FileSystem.TYPE + "=tmpfs")
+public final class TmpFileSystem implements FileSystem {
+    /** Bits of a handle that are its slot. */
+    private static final int SLOT_BITS = 16;
+    private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
+
+    private final KernelMemory memory;
+    /** The mounted volumes by slot; replaced, never changed in place (guarded by this for writers). */
+    private volatile Volume[] slots = new Volume[4];
+    private long mounts;
+
+    /**
+     * A tmpfs driver charging its pages, inodes and names to {@code memory}.
+     *
+     * @param memory the kernel's memory accounting
+     */
+    @Activate
+    public TmpFileSystem(@Reference KernelMemory memory) {
+        this.memory = memory;
+    }
+
+    /** Unmounts whatever is still mounted, giving its memory back. */
+    @Deactivate
+    void deactivate() {
+        Volume[] all;
+        synchronized (this) {
+            all = slots;
+            slots = new Volume[4];
+        }
+        for (Volume v : all) {
+            if (v != null) {
+                v.unmount();
+            }
+        }
+    }
+
+    private Volume vol(long handle) {
+        Volume[] s = slots;
+        long slot = handle & SLOT_MASK;
+        Volume v = slot < s.length ? s[(int) slot] : null;
+        if (v == null || v.handle != handle) {
+            throw new KernelException(Errno.ESTALE, "tmpfs volume " + handle, "not mounted");
+        }
+        return v;
+    }
+
+    private static void range(byte[] buf, int off, int len) {
+        if (len < 0) {
+            throw new KernelException(Errno.EINVAL, "length " + len, "negative");
+        }
+        if (off < 0 || off > buf.length - len) {
+            throw new KernelException(Errno.EFAULT, "buffer of " + buf.length + " bytes",
+                    "range [" + off + ", " + off + " + " + len + ") outside it");
+        }
+    }
+
+    @Override
+    public String type() {
+        return "tmpfs";
+    }
+
+    @Override
+    public boolean needsDevice() {
+        return false;
+    }
+
+    /** Makes a new empty volume; {@code device} is ignored. */
+    @Override
+    public long mount(OpenFile device, String source, boolean readOnly, String options) {
+        String src = source == null ? "tmpfs" : source;
+        MountOptions opts = MountOptions.parse(src, options);
+        synchronized (this) {
+            Volume[] s = slots;
+            int slot = 0;
+            while (slot < s.length && s[slot] != null) {
+                slot++;
+            }
+            if (slot > SLOT_MASK) {
+                throw new KernelException(Errno.ENOMEM, "tmpfs " + src, "too many tmpfs volumes");
+            }
+            long handle = (++mounts << SLOT_BITS) | slot;
+            Volume v = new Volume(handle, src, readOnly, opts, memory);
+            Volume[] copy = java.util.Arrays.copyOf(s, slot < s.length ? s.length : s.length * 2);
+            copy[slot] = v;
+            slots = copy;
+            return handle;
+        }
+    }
+
+    @Override
+    public void unmount(long vol) {
+        Volume v;
+        synchronized (this) {
+            v = vol(vol);
+            Volume[] copy = slots.clone();
+            copy[(int) (vol & SLOT_MASK)] = null;
+            slots = copy;
+        }
+        v.unmount();
+    }
+
+    @Override
+    public long root(long vol) {
+        return vol(vol).root();
+    }
+
+    @Override
+    public Stat getattr(long vol, long ino) {
+        return vol(vol).getattr(ino);
+    }
+
+    @Override
+    public Stat lookup(long vol, long dir, String name) {
+        return vol(vol).lookup(dir, name);
+    }
+
+    @Override
+    public Stat create(long vol, long dir, String name, int mode, int uid, int gid) {
+        return vol(vol).create(dir, name, mode, uid, gid);
+    }
+
+    @Override
+    public Stat symlink(long vol, long dir, String name, String target, int uid, int gid) {
+        return vol(vol).symlink(dir, name, target, uid, gid);
+    }
+
+    @Override
+    public String readlink(long vol, long ino) {
+        return vol(vol).readlink(ino);
+    }
+
+    @Override
+    public Stat link(long vol, long ino, long dir, String name) {
+        return vol(vol).link(ino, dir, name);
+    }
+
+    @Override
+    public void unlink(long vol, long dir, String name, boolean rmdir) {
+        vol(vol).unlink(dir, name, rmdir);
+    }
+
+    @Override
+    public void rename(long vol, long fromDir, String from, long toDir, String to) {
+        vol(vol).rename(fromDir, from, toDir, to);
+    }
+
+    @Override
+    public Stat setattr(long vol, long ino, SetAttr changes) {
+        return vol(vol).setattr(ino, changes);
+    }
+
+    @Override
+    public int read(long vol, long ino, long pos, byte[] buf, int off, int len) {
+        range(buf, off, len);
+        return vol(vol).read(ino, pos, buf, off, len);
+    }
+
+    @Override
+    public int write(long vol, long ino, long pos, byte[] buf, int off, int len) {
+        range(buf, off, len);
+        return vol(vol).write(ino, pos, buf, off, len);
+    }
+
+    @Override
+    public List<DirEntry> readdir(long vol, long dir, long cookie, int max) {
+        return vol(vol).readdir(dir, cookie, max);
+    }
+
+    @Override
+    public long seek(long vol, long ino, long pos, boolean hole) {
+        return vol(vol).seek(ino, pos, hole);
+    }
+
+    @Override
+    public void open(long vol, long ino) {
+        vol(vol).open(ino);
+    }
+
+    @Override
+    public void close(long vol, long ino) {
+        vol(vol).close(ino);
+    }
+
+    /** Nothing to write back: checks the handles. */
+    @Override
+    public void fsync(long vol, long ino, boolean dataOnly) {
+        vol(vol).check(ino);
+    }
+
+    /** Nothing to write back: checks the handle. */
+    @Override
+    public void sync(long vol) {
+        vol(vol).check(-1);
+    }
+
+    @Override
+    public StatFs statfs(long vol) {
+        return vol(vol).statfs();
+    }
+
+    /** Bytes volume {@code vol} has charged to kernel memory and not given back. */
+    long charged(long vol) {
+        return vol(vol).charged();
+    }
+}
