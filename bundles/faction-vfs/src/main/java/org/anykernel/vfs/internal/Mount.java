@@ -26,10 +26,12 @@ final class Mount {
     /** Where it is mounted, canonical. */
     final String path;
     final Map<Long, Vnode> open = new ConcurrentHashMap<>();
+    /** The page cache for its file data, or null (a file system that needs no device is memory already). */
+    final PageCache cache;
     volatile boolean gone;
 
     Mount(int id, FileSystem fs, String type, long vol, String source, boolean readOnly, long flags, OpenFile device,
-          Node covered, long rootIno, String path) {
+          Node covered, long rootIno, String path, PageCache cache) {
         this.id = id;
         this.fs = fs;
         this.type = type;
@@ -41,6 +43,67 @@ final class Mount {
         this.covered = covered;
         this.rootIno = rootIno;
         this.path = path;
+        this.cache = cache;
+    }
+
+    /** The file's size, with what the page cache holds of it that the driver has not seen yet. */
+    long size(long ino) {
+        long s = cache == null ? -1 : cache.size(this, ino);
+        return s >= 0 ? s : fs.getattr(vol, ino).size();
+    }
+
+    /** Reads file data, through the page cache if the volume has one. */
+    int read(long ino, long pos, byte[] buf, int off, int len) {
+        return cache == null ? fs.read(vol, ino, pos, buf, off, len) : cache.read(this, ino, pos, buf, off, len);
+    }
+
+    /** Writes file data, through the page cache if the volume has one. */
+    int write(long ino, long pos, byte[] buf, int off, int len) {
+        return cache == null ? fs.write(vol, ino, pos, buf, off, len) : cache.write(this, ino, pos, buf, off, len);
+    }
+
+    /** Changes attributes: what is cached goes to the driver first, so it cannot undo the change later. */
+    org.anykernel.base.api.Stat setattr(long ino, org.anykernel.vfs.api.SetAttr a) {
+        if (cache != null) {
+            if (a.size() != null) {
+                cache.settle(this, ino);
+            } else {
+                cache.writeBack(this, ino);
+            }
+        }
+        return fs.setattr(vol, ino, a);
+    }
+
+    /** {@code SEEK_DATA}/{@code SEEK_HOLE}, on what the driver has once the cache has written back. */
+    long seek(long ino, long pos, boolean hole) {
+        if (cache != null) {
+            cache.settle(this, ino);
+        }
+        return fs.seek(vol, ino, pos, hole);
+    }
+
+    /** {@code fsync}: the cache's dirty pages, then the driver. */
+    void fsync(long ino, boolean dataOnly) {
+        if (cache != null) {
+            cache.writeBack(this, ino);
+        }
+        fs.fsync(vol, ino, dataOnly);
+    }
+
+    /** An inode that may just have lost its last name: if the driver freed it, its cached pages go. */
+    void maybeFreed(long ino) {
+        if (cache == null || open.containsKey(ino)) {
+            return;
+        }
+        boolean freed;
+        try {
+            freed = fs.getattr(vol, ino).nlink() == 0;
+        } catch (org.anykernel.base.api.KernelException e) {
+            freed = true;
+        }
+        if (freed) {
+            cache.forget(this, ino);
+        }
     }
 
     /** The volume's root directory. */

@@ -36,6 +36,8 @@ final class Vfs implements FactionInstance, NameSpace {
     private static final System.Logger LOG = System.getLogger(Vfs.class.getName());
     /** Device numbers of mounts start here ({@code /dev} is 1). */
     private static final int FIRST_MOUNT_ID = 16;
+    /** The page cache's limit, per kernel. */
+    static final long PAGE_CACHE_BYTES = Long.getLong("anykernel.vfs.cache.bytes", 32L << 20);
 
     private record Key(int mount, long ino) {
     }
@@ -49,11 +51,14 @@ final class Vfs implements FactionInstance, NameSpace {
     private final Object mountLock = new Object();
     private final List<AutoCloseable> registrations = new ArrayList<>();
     private final Runnable onClose;
+    /** File data of device-backed volumes; charged to the kernel's memory account. */
+    private final PageCache cache;
     private volatile Mount root;
 
     Vfs(KernelContext kernel, Runnable onClose) {
         this.kernel = kernel;
         this.onClose = onClose;
+        this.cache = new PageCache(kernel.memory(), PAGE_CACHE_BYTES);
         registrations.add(kernel.mount("/", this));
         VfsSyscalls.register(this, kernel.syscalls(), registrations);
     }
@@ -95,6 +100,9 @@ final class Vfs implements FactionInstance, NameSpace {
             all.sort(Comparator.comparingInt((Mount m) -> m.path.length()).reversed());
             for (Mount m : all) {
                 try {
+                    if (m.cache != null) {
+                        m.cache.writeBackAll(m);
+                    }
                     m.fs.unmount(m.vol);
                 } catch (KernelException e) {
                     LOG.log(Level.WARNING, "unmounting {0} as the kernel closes: {1}", m.path, e.getMessage());
@@ -115,6 +123,11 @@ final class Vfs implements FactionInstance, NameSpace {
     /** The file system types present, by name. */
     Map<String, FileSystem> types() {
         return Map.copyOf(types);
+    }
+
+    /** The page cache's pages, dirty pages, hits, misses and write-backs. */
+    long[] cacheStats() {
+        return cache.stats();
     }
 
     /** The mount table, in mount order. */
@@ -169,7 +182,7 @@ final class Vfs implements FactionInstance, NameSpace {
             long rootIno = fs.root(vol);
             boolean ro = readOnly || (fs.statfs(vol).flags() & Sys.MS_RDONLY) != 0;
             m = new Mount(nextMountId.getAndIncrement(), fs, type, vol, source, ro, flags | (ro ? Sys.MS_RDONLY : 0),
-                    device, covered, rootIno, path);
+                    device, covered, rootIno, path, device != null ? cache : null);
         } catch (RuntimeException e) {
             fs.unmount(vol);
             throw e;
@@ -185,6 +198,9 @@ final class Vfs implements FactionInstance, NameSpace {
 
     private void drop(Mount m) {
         m.gone = true;
+        if (m.cache != null) {
+            m.cache.forget(m, -1);
+        }
         mounts.remove(m);
         if (m.covered != null) {
             mountedOn.remove(new Key(m.covered.mount().id, m.covered.ino()), m);
@@ -282,6 +298,9 @@ final class Vfs implements FactionInstance, NameSpace {
             if (!m.open.isEmpty() && (flags & Sys.MNT_FORCE) == 0) {
                 throw new KernelException(Errno.EBUSY, "umount " + target, m.open.size() + " open file(s) on it");
             }
+            if (m.cache != null) {
+                m.cache.writeBackAll(m);
+            }
             m.fs.unmount(m.vol);
             drop(m);
         }
@@ -289,6 +308,7 @@ final class Vfs implements FactionInstance, NameSpace {
 
     /** {@code sync(2)}: every mounted volume. */
     void sync() {
+        cache.writeBackAll(null);
         for (Mount m : mounts) {
             if (!m.readOnly) {
                 m.fs.sync(m.vol);
@@ -302,8 +322,16 @@ final class Vfs implements FactionInstance, NameSpace {
         return lookup.resolve(p.credentials(), p.cwd(), path, follow);
     }
 
+    /** The inode's status, with the size its cached dirty pages give it. */
     Stat getattr(Node n) {
-        return n.mount().fs.getattr(n.mount().vol, n.ino()).withDev(n.mount().id);
+        Mount m = n.mount();
+        Stat st = m.fs.getattr(m.vol, n.ino());
+        long cached = m.cache == null ? -1 : m.cache.size(m, n.ino());
+        if (cached > st.size()) {
+            st = new Stat(st.dev(), st.ino(), st.mode(), st.nlink(), st.uid(), st.gid(), st.rdev(), cached,
+                    st.blksize(), st.blocks(), st.atimeNs(), st.mtimeNs(), st.ctimeNs());
+        }
+        return st.withDev(m.id);
     }
 
     /** {@code stat(2)} / {@code lstat(2)}. */
@@ -400,7 +428,7 @@ final class Vfs implements FactionInstance, NameSpace {
         Mount m = n.mount();
         Stat st = null;
         if (!created) {
-            st = m.fs.getattr(m.vol, n.ino());
+            st = getattr(n);
             int want = (Sys.readable(flags) ? Perm.R : 0) | (write ? Perm.W : 0)
                     | ((flags & Sys.O_TRUNC) != 0 ? Perm.W : 0);
             Perm.check(c, st, want, path);
@@ -409,7 +437,7 @@ final class Vfs implements FactionInstance, NameSpace {
             throw new KernelException(Errno.EROFS, path, "read-only file system (" + m + ")");
         }
         if ((flags & Sys.O_TRUNC) != 0 && !created && Sys.isReg(n.mode()) && st.size() > 0) {
-            m.fs.setattr(m.vol, n.ino(), SetAttr.size(0));
+            m.setattr(n.ino(), SetAttr.size(0));
         }
         Vnode v = Vnode.acquire(n);
         return new VfsFile(this, p, path, v, flags);
@@ -465,6 +493,7 @@ final class Vfs implements FactionInstance, NameSpace {
         Mount m = writableDir(c, par.dir(), path);
         Perm.sticky(c, m.fs.getattr(m.vol, par.dir().ino()), m.fs.getattr(m.vol, n.ino()), path);
         m.fs.unlink(m.vol, par.dir().ino(), name, dir);
+        m.maybeFreed(n.ino());
     }
 
     /** {@code link(2)}: a new name {@code to} for the file {@code from} (not followed if a symbolic link). */
@@ -555,6 +584,9 @@ final class Vfs implements FactionInstance, NameSpace {
             }
         }
         m.fs.rename(m.vol, a.dir().ino(), a.name(), b.dir().ino(), b.name());
+        if (dst != null && !dst.same(src)) {
+            m.maybeFreed(dst.ino());
+        }
     }
 
     private Lookup.Parent parentOrForeign(KernelProcess p, String path, String op) {
@@ -577,7 +609,7 @@ final class Vfs implements FactionInstance, NameSpace {
         if (!p.credentials().isRoot() && !p.credentials().inGroup(st.gid())) {
             bits &= ~Sys.S_ISGID;
         }
-        m.fs.setattr(m.vol, n.ino(), SetAttr.mode(bits));
+        m.setattr(n.ino(), SetAttr.mode(bits));
     }
 
     /** {@code chown(2)}: the superuser may give anything away; an owner may only change the group to one of theirs. */
@@ -593,7 +625,7 @@ final class Vfs implements FactionInstance, NameSpace {
             }
         }
         readOnly(m, what);
-        m.fs.setattr(m.vol, n.ino(), SetAttr.owner(uid == -1 ? null : uid, gid == -1 ? null : gid));
+        m.setattr(n.ino(), SetAttr.owner(uid == -1 ? null : uid, gid == -1 ? null : gid));
     }
 
     /** {@code truncate(2)} on a node. */
@@ -610,7 +642,7 @@ final class Vfs implements FactionInstance, NameSpace {
         Mount m = n.mount();
         Perm.check(p.credentials(), m.fs.getattr(m.vol, n.ino()), Perm.W, what);
         readOnly(m, what);
-        m.fs.setattr(m.vol, n.ino(), SetAttr.size(length));
+        m.setattr(n.ino(), SetAttr.size(length));
     }
 
     /** {@code utimensat(2)}: explicit times need the owner; "now" needs write permission or the owner. */
@@ -628,7 +660,7 @@ final class Vfs implements FactionInstance, NameSpace {
         }
         readOnly(m, path);
         long now = System.currentTimeMillis() * 1_000_000L;
-        m.fs.setattr(m.vol, n.ino(), SetAttr.times(time(atime, now), time(mtime, now)));
+        m.setattr(n.ino(), SetAttr.times(time(atime, now), time(mtime, now)));
     }
 
     private static Long time(long t, long now) {

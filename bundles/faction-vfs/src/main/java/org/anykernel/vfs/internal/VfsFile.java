@@ -52,7 +52,7 @@ final class VfsFile implements OpenFile {
     @Override
     public synchronized int read(byte[] buf, int off, int len) {
         notDir();
-        int n = m.fs.read(m.vol, v.ino, position, buf, off, len);
+        int n = m.read(v.ino, position, buf, off, len);
         position += n;
         return n;
     }
@@ -63,8 +63,8 @@ final class VfsFile implements OpenFile {
         if ((flags & Sys.O_APPEND) != 0) {
             v.lock.lock();
             try {
-                long end = m.fs.getattr(m.vol, v.ino).size();
-                int n = m.fs.write(m.vol, v.ino, end, buf, off, len);
+                long end = m.size(v.ino);
+                int n = m.write(v.ino, end, buf, off, len);
                 synchronized (this) {
                     position = end + n;
                 }
@@ -74,7 +74,7 @@ final class VfsFile implements OpenFile {
             }
         }
         synchronized (this) {
-            int n = m.fs.write(m.vol, v.ino, position, buf, off, len);
+            int n = m.write(v.ino, position, buf, off, len);
             position += n;
             return n;
         }
@@ -83,13 +83,13 @@ final class VfsFile implements OpenFile {
     @Override
     public int pread(byte[] buf, int off, int len, long pos) {
         notDir();
-        return m.fs.read(m.vol, v.ino, pos, buf, off, len);
+        return m.read(v.ino, pos, buf, off, len);
     }
 
     @Override
     public int pwrite(byte[] buf, int off, int len, long pos) {
         notDir();
-        return m.fs.write(m.vol, v.ino, pos, buf, off, len);
+        return m.write(v.ino, pos, buf, off, len);
     }
 
     @Override
@@ -97,12 +97,12 @@ final class VfsFile implements OpenFile {
         long p = switch (whence) {
             case Sys.SEEK_SET -> offset;
             case Sys.SEEK_CUR -> position + offset;
-            case Sys.SEEK_END -> m.fs.getattr(m.vol, v.ino).size() + offset;
+            case Sys.SEEK_END -> m.size(v.ino) + offset;
             case Sys.SEEK_DATA, Sys.SEEK_HOLE -> {
                 if (offset < 0) {
                     throw new KernelException(Errno.ENXIO, name, "negative offset " + offset);
                 }
-                yield m.fs.seek(m.vol, v.ino, offset, whence == Sys.SEEK_HOLE);
+                yield m.seek(v.ino, offset, whence == Sys.SEEK_HOLE);
             }
             default -> throw new KernelException(Errno.EINVAL, name, "lseek whence " + whence);
         };
@@ -133,7 +133,7 @@ final class VfsFile implements OpenFile {
         }
         v.lock.lock();
         try {
-            m.fs.setattr(m.vol, v.ino, SetAttr.size(length));
+            m.setattr(v.ino, SetAttr.size(length));
         } finally {
             v.lock.unlock();
         }
@@ -142,7 +142,7 @@ final class VfsFile implements OpenFile {
     @Override
     public void fsync(boolean dataOnly) {
         if (!m.readOnly) {
-            m.fs.fsync(m.vol, v.ino, dataOnly);
+            m.fsync(v.ino, dataOnly);
         }
     }
 

@@ -51,7 +51,11 @@ final class Vnode {
             return cur.refs == 0 ? null : cur;
         });
         if (last[0] && tell && !mount.gone) {
+            boolean unlinked = mount.cache != null && mount.fs.getattr(mount.vol, ino).nlink() == 0;
             mount.fs.close(mount.vol, ino);
+            if (unlinked) {
+                mount.cache.forget(mount, ino);
+            }
         }
     }
 

@@ -1,0 +1,375 @@
+package org.anykernel.vfs.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.spi.KernelMemory;
+
+/**
+ * The page cache of one kernel's VFS, for the volumes of device-backed file systems (ext2; tmpfs is memory already):
+ * file data in {@value #PAGE}-byte pages keyed by (mount, inode, page), least recently used first, within a size
+ * limit, charged to the kernel's memory account.
+ *
+ * <p>Writes smaller than {@link #DIRECT} land in pages and are marked dirty; they reach the driver when written back:
+ * at {@code fsync}, {@code sync}, unmount, when the dirty pages pass half the limit, and when a dirty page is evicted.
+ * The size a file has with its dirty pages is the VFS's until then ({@link #size}). Larger transfers go straight to
+ * the driver (after writing back what they overlap), so a big sequential copy neither thrashes the cache nor pays a
+ * copy into it. A cached volume's pages live while its inodes do: whatever frees an inode ({@link #forget}) drops
+ * them, so a reused inode number never sees another file's data.
+ *
+ * <p>One lock guards it all and is held across driver calls: simple and safe (a driver never calls back into the
+ * VFS), at the price of serializing cached I/O of one kernel; every driver call is bounded by its placement.
+ */
+final class PageCache {
+    static final int PAGE = 4096;
+    /** Transfers of at least this many bytes bypass the cache. */
+    static final int DIRECT = 128 * 1024;
+
+    private record Key(Mount mount, long ino, long index) {
+    }
+
+    private record InodeKey(Mount mount, long ino) {
+    }
+
+    private static final class Page {
+        final Key key;
+        final byte[] data = new byte[PAGE];
+        boolean dirty;
+
+        Page(Key key) {
+            this.key = key;
+        }
+    }
+
+    /** What the cache knows of one inode: its size as the driver has it, and the dirty pages beyond it. */
+    private static final class Inode {
+        long fsSize = -1;
+        long dirtyEnd;
+        int dirtyPages;
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final LinkedHashMap<Key, Page> pages = new LinkedHashMap<>(256, 0.75f, true);
+    private final Map<InodeKey, Inode> inodes = new HashMap<>();
+    private final KernelMemory memory;
+    private final long limitPages;
+    private long dirty;
+    private long hits;
+    private long misses;
+    private long writebacks;
+
+    /**
+     * @param memory     where the pages are charged (null: not charged)
+     * @param limitBytes the most the cache holds
+     */
+    PageCache(KernelMemory memory, long limitBytes) {
+        this.memory = memory;
+        this.limitPages = Math.max(16, limitBytes / PAGE);
+    }
+
+    /** The size of the file with what is dirty here, or -1 if this cache knows nothing of it. */
+    long size(Mount m, long ino) {
+        lock.lock();
+        try {
+            Inode i = inodes.get(new InodeKey(m, ino));
+            return i == null || i.dirtyPages == 0 ? -1 : Math.max(i.dirtyEnd, fsSize(m, ino, i));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Inode inode(Mount m, long ino) {
+        if (inodes.size() > 4 * limitPages) {
+            // what is known of clean inodes is only a shortcut: forget it rather than grow without bound
+            inodes.values().removeIf(i -> i.dirtyPages == 0);
+        }
+        return inodes.computeIfAbsent(new InodeKey(m, ino), k -> new Inode());
+    }
+
+    private long fsSize(Mount m, long ino, Inode i) {
+        if (i.fsSize < 0) {
+            i.fsSize = m.fs.getattr(m.vol, ino).size();
+        }
+        return i.fsSize;
+    }
+
+    /** Reads as the driver would, through the cache. */
+    int read(Mount m, long ino, long pos, byte[] buf, int off, int len) {
+        lock.lock();
+        try {
+            Inode in = inode(m, ino);
+            long size = Math.max(fsSize(m, ino, in), in.dirtyPages == 0 ? 0 : in.dirtyEnd);
+            if (len == 0 || pos >= size) {
+                return 0;
+            }
+            int n = (int) Math.min(len, size - pos);
+            if (n >= DIRECT) {
+                writeBack(m, ino, in, pos, pos + n);
+                return m.fs.read(m.vol, ino, pos, buf, off, n);
+            }
+            int done = 0;
+            while (done < n) {
+                long p = pos + done;
+                Page page = page(m, ino, p / PAGE, true);
+                int within = (int) (p % PAGE);
+                int c = Math.min(PAGE - within, n - done);
+                System.arraycopy(page.data, within, buf, off + done, c);
+                done += c;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes as the driver would, through the cache (small writes) or straight to it (large ones). */
+    int write(Mount m, long ino, long pos, byte[] buf, int off, int len) {
+        if (len == 0) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            Inode in = inode(m, ino);
+            if (len >= DIRECT) {
+                writeBack(m, ino, in, pos, pos + len);
+                drop(m, ino, pos, pos + len);
+                int n = m.fs.write(m.vol, ino, pos, buf, off, len);
+                in.fsSize = Math.max(fsSize(m, ino, in), pos + n);
+                return n;
+            }
+            long size = Math.max(fsSize(m, ino, in), in.dirtyPages == 0 ? 0 : in.dirtyEnd);
+            int done = 0;
+            while (done < len) {
+                long p = pos + done;
+                int within = (int) (p % PAGE);
+                int c = Math.min(PAGE - within, len - done);
+                long index = p / PAGE;
+                // a page only partly overwritten keeps what the file has around the write
+                boolean fill = (within != 0 || c != PAGE) && index * PAGE < size;
+                Page page = page(m, ino, index, fill);
+                System.arraycopy(buf, off + done, page.data, within, c);
+                if (!page.dirty) {
+                    page.dirty = true;
+                    dirty++;
+                    in.dirtyPages++;
+                }
+                done += c;
+            }
+            in.dirtyEnd = Math.max(in.dirtyEnd, pos + len);
+            if (dirty > limitPages / 2) {
+                writeBackAll(null);
+            }
+            return len;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The page, filled from the driver on a miss when {@code fill}, else zeroed; evicts past the limit. */
+    private Page page(Mount m, long ino, long index, boolean fill) {
+        Key k = new Key(m, ino, index);
+        Page page = pages.get(k);
+        if (page != null) {
+            hits++;
+            return page;
+        }
+        misses++;
+        if (memory != null) {
+            memory.charge(PAGE);
+        }
+        page = new Page(k);
+        try {
+            if (fill) {
+                m.fs.read(m.vol, ino, index * PAGE, page.data, 0, PAGE);
+            }
+        } catch (RuntimeException e) {
+            if (memory != null) {
+                memory.release(PAGE);
+            }
+            throw e;
+        }
+        pages.put(k, page);
+        evict();
+        return page;
+    }
+
+    private void evict() {
+        Iterator<Page> it = pages.values().iterator();
+        while (pages.size() > limitPages && it.hasNext()) {
+            Page p = it.next();
+            if (p.dirty) {
+                writeBack(p); // may fail: then the page stays, and the write that caused it reports nothing lost
+            }
+            it.remove();
+            if (memory != null) {
+                memory.release(PAGE);
+            }
+        }
+    }
+
+    private void writeBack(Page p) {
+        Mount m = p.key.mount();
+        Inode in = inodes.get(new InodeKey(m, p.key.ino()));
+        long size = Math.max(fsSize(m, p.key.ino(), in), in.dirtyEnd);
+        long start = p.key.index() * PAGE;
+        int n = (int) Math.min(PAGE, size - start);
+        if (n > 0) {
+            m.fs.write(m.vol, p.key.ino(), start, p.data, 0, n);
+            in.fsSize = Math.max(in.fsSize, start + n);
+        }
+        p.dirty = false;
+        dirty--;
+        writebacks++;
+        if (--in.dirtyPages == 0) {
+            in.dirtyEnd = 0;
+        }
+    }
+
+    /** Writes back the inode's dirty pages overlapping {@code [from, to)} ({@code to} -1: all of them). */
+    private void writeBack(Mount m, long ino, Inode in, long from, long to) {
+        if (in.dirtyPages == 0) {
+            return;
+        }
+        for (Page p : dirtyPages(m, ino)) {
+            long start = p.key.index() * PAGE;
+            if (to < 0 || (start < to && start + PAGE > from)) {
+                writeBack(p);
+            }
+        }
+    }
+
+    private List<Page> dirtyPages(Mount m, long ino) {
+        List<Page> out = new ArrayList<>();
+        for (Page p : pages.values()) {
+            if (p.dirty && p.key.mount() == m && (ino < 0 || p.key.ino() == ino)) {
+                out.add(p);
+            }
+        }
+        out.sort((a, b) -> a.key.ino() != b.key.ino() ? Long.compare(a.key.ino(), b.key.ino())
+                : Long.compare(a.key.index(), b.key.index()));
+        return out;
+    }
+
+    /** Drops the inode's pages overlapping {@code [from, to)} (clean by now). */
+    private void drop(Mount m, long ino, long from, long to) {
+        Iterator<Page> it = pages.values().iterator();
+        while (it.hasNext()) {
+            Page p = it.next();
+            long start = p.key.index() * PAGE;
+            if (p.key.mount() == m && p.key.ino() == ino && start < to && start + PAGE > from) {
+                it.remove();
+                if (memory != null) {
+                    memory.release(PAGE);
+                }
+            }
+        }
+    }
+
+    /** Writes back the inode's dirty pages ({@code fsync}), before the driver makes them durable. */
+    void writeBack(Mount m, long ino) {
+        lock.lock();
+        try {
+            Inode in = inodes.get(new InodeKey(m, ino));
+            if (in != null) {
+                writeBack(m, ino, in, 0, -1);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes back every dirty page of {@code m}, or of every mount when null. */
+    void writeBackAll(Mount m) {
+        lock.lock();
+        try {
+            List<Page> all = new ArrayList<>();
+            for (Page p : pages.values()) {
+                if (p.dirty && (m == null || p.key.mount() == m)) {
+                    all.add(p);
+                }
+            }
+            all.sort((a, b) -> a.key.ino() != b.key.ino() ? Long.compare(a.key.ino(), b.key.ino())
+                    : Long.compare(a.key.index(), b.key.index()));
+            for (Page p : all) {
+                writeBack(p);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Before the driver changes the inode's size ({@code truncate}) or looks at its data layout ({@code SEEK_DATA}):
+     * its dirty pages go to the driver and all its pages go away.
+     */
+    void settle(Mount m, long ino) {
+        lock.lock();
+        try {
+            Inode in = inodes.get(new InodeKey(m, ino));
+            if (in != null) {
+                writeBack(m, ino, in, 0, -1);
+                in.fsSize = -1;
+            }
+            drop(m, ino, 0, Long.MAX_VALUE);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The driver freed the inode (or the volume is going): its pages go, dirty or not. */
+    void forget(Mount m, long ino) {
+        lock.lock();
+        try {
+            Iterator<Page> it = pages.values().iterator();
+            while (it.hasNext()) {
+                Page p = it.next();
+                if (p.key.mount() == m && (ino < 0 || p.key.ino() == ino)) {
+                    if (p.dirty) {
+                        dirty--;
+                    }
+                    it.remove();
+                    if (memory != null) {
+                        memory.release(PAGE);
+                    }
+                }
+            }
+            inodes.keySet().removeIf(k -> k.mount() == m && (ino < 0 || k.ino() == ino));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The inode's size changed behind the cache's back (a setattr): ask the driver next time. */
+    void sizeChanged(Mount m, long ino) {
+        lock.lock();
+        try {
+            Inode in = inodes.get(new InodeKey(m, ino));
+            if (in != null) {
+                in.fsSize = -1;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Pages held, dirty pages, hits, misses, write-backs: for {@code vfs:mounts} and tests. */
+    long[] stats() {
+        lock.lock();
+        try {
+            return new long[] {pages.size(), dirty, hits, misses, writebacks};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static KernelException closed(String what) {
+        return new KernelException(Errno.ESTALE, what, "volume unmounted");
+    }
+}
