@@ -74,6 +74,67 @@ final class Placements {
         }
     }
 
+    /** A singleton service as {@code getServiceObjects} gives it: always the same object. */
+    static final class Singleton implements ServiceObjects<Object> {
+        private final Object service;
+
+        Singleton(Object service) {
+            this.service = service;
+        }
+
+        @Override
+        public Object getService() {
+            return service;
+        }
+
+        @Override
+        public void ungetService(Object s) {
+            // the benchmark owns the object
+        }
+
+        @Override
+        public ServiceReference<Object> getServiceReference() {
+            return null;
+        }
+    }
+
+    /**
+     * A kernel with only the VFS faction attached and one process, its file system service {@code fs} (a raw
+     * driver object or a front's proxy) bound with {@code props} plus placement, domain and driver: what {@link
+     * DevKernel} is for the dev faction. A tmpfs service is mounted on {@code /} by the VFS at the first path call.
+     */
+    static final class FsKernel implements AutoCloseable {
+        final KernelInstance kernel;
+        final Posix posix;
+        final int pid;
+
+        FsKernel(Base base, String name, boolean library, Object fs, Map<String, Object> fsProps, String driver,
+                 String domain, String placement) {
+            var account = base.holder(library ? "library:" + name : "global").account();
+            kernel = new KernelInstance(name, base.host, account, library);
+            Map<String, Object> props = new HashMap<>(fsProps);
+            props.put(Front.PLACEMENT, placement);
+            props.put(Front.DOMAIN, domain);
+            props.put(Front.DRIVER, driver);
+            var prev = ExecutionContext.enter(account);
+            try {
+                org.anykernel.vfs.internal.VfsFaction faction = new org.anykernel.vfs.internal.VfsFaction();
+                FactionInstance inst = faction.attach(kernel);
+                kernel.attach(faction, inst);
+                kernel.bindAll(new KernelServiceRef(fs, props));
+            } finally {
+                ExecutionContext.exit(prev);
+            }
+            pid = kernel.spawn(name, Credentials.ROOT);
+            posix = kernel.posix(pid);
+        }
+
+        @Override
+        public void close() {
+            kernel.shutdown();
+        }
+    }
+
     /** The kernel-base machinery a domain needs: a host, and a supervisor with its watchdog running. */
     static final class Base implements AutoCloseable {
         final JvmHypercalls host = new JvmHypercalls(new PrintStream(PrintStream.nullOutputStream()));
@@ -103,15 +164,29 @@ final class Placements {
 
         /** A front for a {@link ZeroDevice} in {@code d}, bound to its target as after DomainManager's reconcile. */
         Front zeroFront(Domain d) {
-            Front.Key key = new Front.Key("char-std", ZeroDevice.class.getName(), List.of(CharDevice.class.getName()));
-            Front f = new Front(key, CharDevice.class.getClassLoader(), new Class<?>[] {CharDevice.class}, d);
+            return front(d, "char-std", CharDevice.class, ZeroDevice.class.getName(), new Prototype(), ZERO_PROPS);
+        }
+
+        /**
+         * A front in {@code d} over any driver service with its interface, bound to its target as after
+         * DomainManager's reconcile: {@code objects.getService()} is the driver object the front calls.
+         */
+        Front front(Domain d, String driver, Class<?> iface, String component, ServiceObjects<Object> objects,
+                    Map<String, Object> props) {
+            Front.Key key = new Front.Key(driver, component, List.of(iface.getName()));
+            Front f = new Front(key, iface.getClassLoader(), new Class<?>[] {iface}, d);
             d.fronts().add(f);
-            f.setRaw(null, new Prototype(), ZERO_PROPS);
+            f.setRaw(null, objects, props);
             f.acquireTarget();
             if (!f.bound()) {
                 throw new IllegalStateException("front did not bind its target");
             }
             return f;
+        }
+
+        /** A front in {@code d} over one given service object (a singleton: every getService is {@code service}). */
+        Front front(Domain d, String driver, Class<?> iface, Object service, Map<String, Object> props) {
+            return front(d, driver, iface, service.getClass().getName(), new Singleton(service), props);
         }
 
         @Override

@@ -29,7 +29,8 @@ final class FsCommand implements Callable<Integer> {
     private boolean help;
 
     @Option(names = "--placement", paramLabel = "PLACEMENT", defaultValue = "library",
-            description = "where the file system driver runs: library (default; no framework)")
+            description = "where the file system driver runs: library (default: a kernel linked in, no framework), "
+                    + "colocated (boots the monolithic profile) or isolated (the microkernel profile)")
     private String placement;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "the image file")
@@ -40,10 +41,10 @@ final class FsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!placement.equals("library")) {
-            anyk.err.println("anyk fs: --placement " + placement + ": not available yet (library only)");
+        if (!List.of("library", "colocated", "isolated").contains(placement)) {
+            anyk.err.println("anyk fs: --placement " + placement + ": must be library, colocated or isolated");
             return FsTool.USAGE;
         }
-        return FsTool.run(image, command, anyk.out, anyk.err, Terminal.interactive());
+        return FsTool.run(image, placement, command, anyk.out, anyk.err, Terminal.interactive());
     }
 }

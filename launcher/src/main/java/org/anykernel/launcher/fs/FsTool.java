@@ -29,14 +29,10 @@ import java.util.stream.Stream;
 import org.anykernel.base.api.DirEntry;
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
-import org.anykernel.base.api.LibraryKernel;
 import org.anykernel.base.api.Posix;
-import org.anykernel.base.api.Standalone;
 import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
 import org.anykernel.base.api.Sys;
-import org.anykernel.hw.api.DiskController;
-import org.anykernel.hw.api.SimHardware;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,9 +40,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code anyk fs IMAGE COMMAND ...}: fs-utils on a file system image. It links a standalone library kernel (no OSGi:
- * hw-sim's disk on the image, blk-sim, the VFS and ext2), mounts the image on {@code /} (read-only for the commands
- * that only read), runs one command through the kernel's syscalls, and unmounts. Exit codes: 0 success, 1 a kernel
+ * {@code anyk fs IMAGE COMMAND ...}: fs-utils on a file system image. By default it links a standalone library kernel
+ * (no OSGi: hw-sim's disk on the image, blk-sim, the VFS and ext2; see {@link FsKernel}), or boots a profile with the
+ * driver colocated or isolated; mounts the image on {@code /} (read-only for the commands that only read), runs one
+ * command through the kernel's syscalls, and unmounts. Exit codes: 0 success, 1 a kernel
  * or host error ({@code anyk fs: CMD: PATH: message (ERRNO)}), 2 bad usage.
  */
 public final class FsTool {
@@ -92,7 +89,8 @@ public final class FsTool {
      * @param terminal whether stderr is a terminal (progress bars)
      * @return the exit code
      */
-    public static int run(Path image, List<String> command, PrintStream out, PrintStream err, boolean terminal) {
+    public static int run(Path image, String placement, List<String> command, PrintStream out, PrintStream err,
+                          boolean terminal) {
         FsTool tool = new FsTool(out, err, terminal);
         Map<String, CommandLine> commands = tool.commands();
         if (command.isEmpty()) {
@@ -119,22 +117,15 @@ public final class FsTool {
         }
         boolean readOnly = READ_ONLY.contains(name);
         tool.image = image.toString();
-        DiskController disk;
-        try {
-            if (!Files.isRegularFile(image)) {
-                err.println("anyk fs: " + image + ": no such image file");
-                return FAILED;
-            }
-            disk = SimHardware.imageDisk("sd0", image, readOnly);
-        } catch (IllegalArgumentException e) {
-            err.println("anyk fs: " + image + ": " + e.getMessage());
+        if (!Files.isRegularFile(image)) {
+            err.println("anyk fs: " + image + ": no such image file");
             return FAILED;
         }
-        LibraryKernel kernel = null;
         int code;
+        FsKernel kernel = null;
         try {
-            kernel = Standalone.builder("anyk-fs").drivers("blk-sim", "fs-ext2")
-                    .hardware(disk, Map.of("hw.disk.name", "sd0")).build();
+            kernel = placement.equals("library") ? FsKernel.library(image, readOnly)
+                    : FsKernel.framework(placement, image, err);
             tool.px = kernel.posix();
             try {
                 tool.px.mount("/dev/sd0", "/", "ext2", readOnly ? Sys.MS_RDONLY : 0, null);
@@ -153,11 +144,13 @@ public final class FsTool {
         } catch (Failure f) {
             err.println(f.line);
             code = f.code;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("anyk fs: " + image + ": " + e.getMessage());
+            code = FAILED;
         } finally {
             if (kernel != null) {
                 kernel.close();
             }
-            SimHardware.powerOff(disk);
             tool.endProgress();
         }
         out.flush();
@@ -492,8 +485,18 @@ public final class FsTool {
                 byte[] buf = new byte[CHUNK];
                 long pos = 0;
                 for (int n; (n = on("get", from, () -> px.read(fd, buf))) > 0; ) {
-                    if (!allZero(buf, n)) {
-                        ch.write(ByteBuffer.wrap(buf, 0, n), pos); // runs of zeros stay holes on the host
+                    long base = pos;
+                    IOException[] failed = new IOException[1];
+                    // runs of zero blocks stay holes on the host
+                    forEachDataRun(buf, n, (off, len) -> {
+                        try {
+                            ch.write(ByteBuffer.wrap(buf, off, len), base + off);
+                        } catch (IOException e) {
+                            failed[0] = e;
+                        }
+                    });
+                    if (failed[0] != null) {
+                        throw failed[0];
                     }
                     pos += n;
                     done += n;
@@ -508,13 +511,36 @@ public final class FsTool {
         }
     }
 
-    static boolean allZero(byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
-            if (b[i] != 0) {
-                return false;
+    /** Block size below which zeros are written rather than left as a hole. */
+    static final int HOLE_GRAIN = 4096;
+
+    /** Calls {@code run(off, len)} for each run of {@code buf[0..n)} made of blocks that are not all zeros. */
+    static void forEachDataRun(byte[] buf, int n, java.util.function.BiConsumer<Integer, Integer> run) {
+        int start = -1;
+        for (int at = 0; at < n; at += HOLE_GRAIN) {
+            int len = Math.min(HOLE_GRAIN, n - at);
+            boolean zero = java.util.Arrays.mismatch(buf, at, at + len, ZEROS, 0, len) < 0;
+            if (!zero && start < 0) {
+                start = at;
+            } else if (zero && start >= 0) {
+                run.accept(start, at - start);
+                start = -1;
             }
         }
-        return true;
+        if (start >= 0) {
+            run.accept(start, n - start);
+        }
+    }
+
+    private static final byte[] ZEROS = new byte[HOLE_GRAIN];
+
+    /** Fills {@code buf} from {@code ch} as far as it goes; 0 at the end. */
+    static int readFully(FileChannel ch, byte[] buf) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buf);
+        while (b.hasRemaining() && ch.read(b) > 0) {
+            // keep reading: a short read is not the end
+        }
+        return b.position();
     }
 
     static Set<PosixFilePermission> perms(int mode) {
@@ -617,12 +643,10 @@ public final class FsTool {
             try (FileChannel ch = FileChannel.open(from, StandardOpenOption.READ)) {
                 byte[] buf = new byte[CHUNK];
                 long pos = 0;
-                for (int n; (n = ch.read(ByteBuffer.wrap(buf))) > 0; ) {
-                    if (!allZero(buf, n)) {
-                        long at = pos;
-                        int len = n;
-                        on("put", to, () -> px.pwrite(fd, buf, 0, len, at)); // zeros stay holes in the image
-                    }
+                for (int n; (n = readFully(ch, buf)) > 0; ) {
+                    long base = pos;
+                    // runs of zero blocks stay holes in the image
+                    forEachDataRun(buf, n, (off, len) -> on("put", to, () -> px.pwrite(fd, buf, off, len, base + off)));
                     pos += n;
                     done += n;
                     progress("put", done, total);

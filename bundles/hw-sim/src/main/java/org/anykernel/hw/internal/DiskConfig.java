@@ -57,7 +57,8 @@ public record DiskConfig(String name, Path file, long size, boolean readOnly, lo
 
     /**
      * Parses a configuration's properties. Keys: {@code backing} ({@code memory}, the default, or an image file
-     * path), {@code size} (bytes, or with a K/M/G/T suffix: binary units; required for memory, default the file's
+     * path), {@code size} (bytes, or with a K/M/G/T suffix: binary units; required for memory; for an image file at
+     * least this, default the file's
      * size), {@code read.only}, {@code latency.us}, {@code bandwidth.mbps} (megabytes, 10^6 bytes, per second),
      * {@code queue.depth} (default 64), {@code write.cache} (default true), {@code cache.size} (default 64M),
      * {@code flush.sync} (default false), {@code seed}. Other keys are ignored.

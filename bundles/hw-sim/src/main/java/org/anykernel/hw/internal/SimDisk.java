@@ -120,7 +120,7 @@ public final class SimDisk implements DiskController, AutoCloseable {
                         c.readOnly() ? "no such file" : "no such file (give size to create it)");
             }
             fb = FileBacking.open(c.file(), c.readOnly(), c.size());
-            size = c.size() >= 0 ? c.size() : fb.length();
+            size = Math.max(c.size(), fb.length()); // an existing image is never cut short
         } catch (IOException e) {
             throw new IllegalArgumentException(where + "backing: cannot open " + c.file() + ": " + message(e), e);
         }

@@ -13,8 +13,10 @@ import org.anykernel.base.spi.KernelMemory;
 import org.anykernel.base.spi.KernelThreads;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.service.cm.ManagedServiceFactory;
@@ -31,6 +33,7 @@ public final class KernelActivator implements BundleActivator {
     private DomainManager manager;
     private FactionBinder factions;
     private KernelInstance global;
+    private final List<SynchronousBundleListener> listeners = new ArrayList<>();
 
     @Override
     public void start(BundleContext ctx) {
@@ -49,6 +52,15 @@ public final class KernelActivator implements BundleActivator {
         manager.open();
         factions = new FactionBinder(ctx, global, manager);
         factions.open();
+        // a framework shutdown stops the drivers (a higher start level) before the factions: detach the factions
+        // first, while the drivers still answer, so file systems are unmounted and written back, not cut off
+        SynchronousBundleListener shutdown = e -> {
+            if (e.getType() == BundleEvent.STOPPING && e.getBundle().getBundleId() == 0) {
+                factions.close();
+            }
+        };
+        ctx.addBundleListener(shutdown);
+        listeners.add(shutdown);
 
         Hashtable<String, Object> msf = new Hashtable<>();
         msf.put(Constants.SERVICE_PID, DomainDescriptor.FACTORY_PID);
@@ -71,6 +83,8 @@ public final class KernelActivator implements BundleActivator {
 
     @Override
     public void stop(BundleContext ctx) {
+        listeners.forEach(ctx::removeBundleListener);
+        listeners.clear();
         for (int i = registrations.size() - 1; i >= 0; i--) {
             try {
                 registrations.get(i).unregister();
