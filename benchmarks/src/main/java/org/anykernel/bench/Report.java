@@ -14,7 +14,8 @@ import java.util.Map;
  * docs/BENCHMARKS.md: each benchmark's score, its ratio to its baseline of the same run, its target and
  * whether the run met it. One table per family, printed when the CSV has at least one of its rows:
  * placements ({@code PlacementBenchmark}), boot ({@code BootBenchmark}), library kernel creation
- * ({@code LibraryKernelBenchmark}), retained heap ({@code MemoryBenchmark}); anything else
+ * ({@code LibraryKernelBenchmark}), retained heap ({@code MemoryBenchmark}), storage ({@code StorageBenchmark},
+ * {@code FsPlacementBenchmark}, {@code FsToolBenchmark}); anything else
  * ({@code AnatomyBenchmark}) is listed as a diagnostic.
  *
  * <pre>java -cp benchmarks.jar org.anykernel.bench.Report results.csv</pre>
@@ -197,6 +198,11 @@ public final class Report {
         if (memory.stream().anyMatch(rows::containsKey)) {
             sb.append(sb.length() > 0 ? "\n" : "").append(memoryTable(rows));
         }
+        List<String> storage = STORAGE.stream().map(StorageTarget::bench).toList();
+        known.addAll(storage);
+        if (storage.stream().anyMatch(rows::containsKey)) {
+            sb.append(sb.length() > 0 ? "\n" : "").append(storageTable(rows));
+        }
         List<String> others = rows.keySet().stream().filter(k -> !known.contains(k)).toList();
         if (!others.isEmpty()) {
             sb.append("\n| diagnostic step (AnatomyBenchmark) | avg ns/op (±99.9% CI) |\n|---|---:|\n");
@@ -352,6 +358,116 @@ public final class Report {
                     .append(" | ").append(bytes < t.maxBytes() ? "yes" : "**no**").append(" |\n");
         }
         return sb.toString();
+    }
+
+    // ---- storage (StorageBenchmark, FsPlacementBenchmark, FsToolBenchmark)
+
+    /**
+     * A storage benchmark against its baseline of the same run: speedup is the baseline's time over this one's (2x:
+     * twice as fast), met when it is at least {@code minSpeedup} and the time under {@code maxNs} (each NaN: not
+     * checked). A null baseline is a reference row.
+     */
+    record StorageTarget(String bench, String what, String baseline, double minSpeedup, double maxNs, String text) {
+    }
+
+    static final double NONE = Double.NaN;
+
+    static final List<StorageTarget> STORAGE = List.of(
+            new StorageTarget("shmNioCreateCloseUnlink", "host: `Files.newByteChannel(CREATE_NEW, WRITE)` + close + "
+                    + "`Files.delete`, Linux tmpfs (/dev/shm)", null, NONE, NONE, "reference"),
+            new StorageTarget("tmpfsCreateCloseUnlink", "tmpfs: `open(O_CREAT|O_WRONLY)` + `close` + `unlink`, "
+                    + "Standalone kernel's Posix", "shmNioCreateCloseUnlink", 3, NONE, ">= 3x host"),
+            new StorageTarget("shmNioStat", "host: `Files.readAttributes(BasicFileAttributes)`, /dev/shm", null, NONE,
+                    NONE, "reference"),
+            new StorageTarget("tmpfsStat", "tmpfs: `stat` of an existing file", "shmNioStat", 3, NONE, ">= 3x host"),
+            new StorageTarget("shmNioPread4k", "host: `FileChannel.read(heap 4 KiB, pos)`, random page of 64 MiB, "
+                    + "/dev/shm", null, NONE, NONE, "reference"),
+            new StorageTarget("tmpfsPread4k", "tmpfs: `pread` 4 KiB, random page of a 64 MiB file", "shmNioPread4k", 1,
+                    NONE, ">= 1x host"),
+            new StorageTarget("shmNioPwrite4k", "host: `FileChannel.write(heap 4 KiB, pos)`, random page, /dev/shm",
+                    null, NONE, NONE, "reference"),
+            new StorageTarget("tmpfsPwrite4k", "tmpfs: `pwrite` 4 KiB, random page of a 64 MiB file", "shmNioPwrite4k",
+                    1, NONE, ">= 1x host"),
+            new StorageTarget("shmNioSeqRead1m", "host: `FileChannel.read(heap 1 MiB, pos)`, sequential, /dev/shm",
+                    null, NONE, NONE, "reference"),
+            new StorageTarget("tmpfsSeqRead1m", "tmpfs: `pread` 1 MiB, sequential in a 64 MiB file", "shmNioSeqRead1m",
+                    1, NONE, ">= 1x host"),
+            new StorageTarget("shmNioSeqWrite1m", "host: `FileChannel.write(heap 1 MiB, pos)`, sequential, /dev/shm",
+                    null, NONE, NONE, "reference"),
+            new StorageTarget("tmpfsSeqWrite1m", "tmpfs: `pwrite` 1 MiB, sequential in a 64 MiB file",
+                    "shmNioSeqWrite1m", 1, NONE, ">= 1x host"),
+            new StorageTarget("hostNioCopy1m", "host: 1 MiB read from one file and written to another (FileChannel, "
+                    + "heap buffer), disk-backed temp dir", null, NONE, NONE, "reference"),
+            new StorageTarget("ext2SeqRead1m", "ext2 on an image file (blk-sim): `pread` 1 MiB, sequential in a "
+                    + "64 MiB file", "hostNioCopy1m", 0.8, NONE, ">= 0.8x host copy"),
+            new StorageTarget("ext2SeqWrite1m", "ext2 on an image file (blk-sim): `pwrite` 1 MiB, sequential in a "
+                    + "64 MiB file", "hostNioCopy1m", 0.8, NONE, ">= 0.8x host copy"),
+            new StorageTarget("fsPread64kRaw", "`pread` 64 KiB, tmpfs driver bound raw (no front), global kernel",
+                    null, NONE, NONE, "reference"),
+            new StorageTarget("fsPread64kColocated", "`pread` 64 KiB, tmpfs driver behind a colocated front",
+                    "fsPread64kRaw", NONE, NONE, "none (informational)"),
+            new StorageTarget("fsPread64kIsolatedHandoff", "`pread` 64 KiB, tmpfs driver isolated, hand-off",
+                    "fsPread64kColocated", 0.7, NONE, ">= 0.7x colocated"),
+            new StorageTarget("fsPread64kIsolatedMigrate", "`pread` 64 KiB, tmpfs driver isolated, ipc=migrate",
+                    "fsPread64kColocated", NONE, NONE, "none (informational)"),
+            new StorageTarget("jvmHello", "bare JVM: `java -cp benchmarks.jar` a trivial main, spawn to exit", null,
+                    NONE, NONE, "reference"),
+            new StorageTarget("anykFsLs", "`java -XX:+AutoCreateSharedArchive ... -jar anyk.jar fs IMAGE ls /`, "
+                    + "spawn to exit", "jvmHello", NONE, 3e8, "< 0.3 s"),
+            new StorageTarget("debugfsDump", "`debugfs -R \"dump /big OUT\" IMAGE`, 256 MiB file", null, NONE, NONE,
+                    "reference"),
+            new StorageTarget("anykFsGet", "`anyk fs IMAGE get /big OUT`, 256 MiB file", "debugfsDump", 1, NONE,
+                    ">= 1x debugfs"));
+
+    static String storageTable(Map<String, Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| benchmark | what | time per op (±99.9% CI) | baseline | speedup (baseline time / this) | target | met? |\n");
+        sb.append("|---|---|---:|---|---:|---|---|\n");
+        for (StorageTarget t : STORAGE) {
+            Row r = rows.get(t.bench());
+            double ns = r == null ? Double.NaN : Double.isNaN(r.avg) ? r.ss : r.avg;
+            if (r == null || Double.isNaN(ns)) {
+                sb.append("| ").append(t.bench()).append(" | ").append(t.what()).append(" | not run | ")
+                        .append(t.baseline() == null ? "" : t.baseline()).append(" | | ").append(t.text()).append(" | — |\n");
+                continue;
+            }
+            double err = Double.isNaN(r.avg) ? r.ssErr : r.avgErr;
+            Row b = t.baseline() == null ? null : rows.get(t.baseline());
+            double bns = b == null ? Double.NaN : Double.isNaN(b.avg) ? b.ss : b.avg;
+            double speedup = bns / ns;
+            boolean checked = !Double.isNaN(t.minSpeedup()) || !Double.isNaN(t.maxNs());
+            String met;
+            if (!checked) {
+                met = "—";
+            } else if (!Double.isNaN(t.minSpeedup()) && Double.isNaN(speedup)) {
+                met = "? (reference not run)";
+            } else {
+                boolean ok = (Double.isNaN(t.minSpeedup()) || speedup >= t.minSpeedup())
+                        && (Double.isNaN(t.maxNs()) || ns < t.maxNs());
+                met = ok ? "yes" : "**no**";
+            }
+            sb.append("| ").append(t.bench()).append(" | ").append(t.what())
+                    .append(" | ").append(time(ns)).append(Double.isNaN(err) ? "" : " ± " + time(err))
+                    .append(" | ").append(t.baseline() == null ? "" : t.baseline())
+                    .append(" | ").append(Double.isNaN(speedup) ? "" : String.format(Locale.ROOT, "%.2fx", speedup))
+                    .append(" | ").append(t.text())
+                    .append(" | ").append(met).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** A time in ns, in the unit that suits it. */
+    private static String time(double ns) {
+        if (Double.isNaN(ns)) {
+            return "";
+        }
+        if (ns >= 1e6) {
+            return fmt(ns / 1e6) + " ms";
+        }
+        if (ns >= 1e3) {
+            return fmt(ns / 1e3) + " us";
+        }
+        return fmt(ns) + " ns";
     }
 
     private static String bytes(double b) {

@@ -263,4 +263,22 @@ class FsCommandTest {
         assertEquals(1, missing.code());
         fsck();
     }
+
+    @Test
+    void theShellMountsTheImageInABootedKernel() throws Exception {
+        Result r = run("boot", "microkernel", "-V", "console.echo=false", "-V", "disk=" + img, "--exec",
+                "vfs:mount ext2 /dev/sd0 /mnt; vfs:ls -l /mnt/docs; vfs:cat /mnt/docs/a.txt; vfs:write /mnt/w.txt shell; "
+                        + "vfs:mounts; vfs:df; dev:disks");
+        assertEquals(0, r.code(), r.err()::toString);
+        assertTrue(r.out().contains("ext2 /dev/sd0 mounted on /mnt"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("lrwxrwxrwx") && l.endsWith("link -> a.txt")), r.out());
+        assertTrue(r.out().contains("hello\n"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("/dev/sd0") && l.contains("/mnt") && l.contains("ext2")),
+                r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("/dev/sd0") && l.contains("64M") && l.contains("blk (isolated)")),
+                r.out());
+        // the kernel's shutdown unmounted the volume before its driver stopped: clean, and the write is there
+        fsck();
+        assertEquals("shell\n", ok("cat", "/w.txt").out());
+    }
 }
