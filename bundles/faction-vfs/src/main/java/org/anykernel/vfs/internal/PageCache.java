@@ -215,19 +215,62 @@ final class PageCache {
     }
 
     private void writeBack(Page p) {
-        Mount m = p.key.mount();
-        Inode in = inodes.get(new InodeKey(m, p.key.ino()));
-        long size = Math.max(fsSize(m, p.key.ino(), in), in.dirtyEnd);
-        long start = p.key.index() * PAGE;
-        int n = (int) Math.min(PAGE, size - start);
+        writeRun(List.of(p));
+    }
+
+    /** Most pages merged into one driver write. */
+    static final int MAX_RUN = 64;
+
+    /**
+     * Writes back {@code sorted} (dirty pages, in inode and page order), merging runs of consecutive pages of one
+     * inode into one driver write of up to {@link #MAX_RUN} pages: what a block layer's request merging does, done
+     * where the runs are known.
+     */
+    private void writeSorted(List<Page> sorted) {
+        List<Page> run = new ArrayList<>();
+        for (Page p : sorted) {
+            if (!run.isEmpty()) {
+                Page last = run.get(run.size() - 1);
+                if (last.key.mount() != p.key.mount() || last.key.ino() != p.key.ino()
+                        || last.key.index() + 1 != p.key.index() || run.size() == MAX_RUN) {
+                    writeRun(run);
+                    run = new ArrayList<>();
+                }
+            }
+            run.add(p);
+        }
+        if (!run.isEmpty()) {
+            writeRun(run);
+        }
+    }
+
+    /** One driver write for consecutive dirty pages of one inode; they are clean after it. */
+    private void writeRun(List<Page> run) {
+        Page first = run.get(0);
+        Mount m = first.key.mount();
+        long ino = first.key.ino();
+        Inode in = inodes.get(new InodeKey(m, ino));
+        long size = Math.max(fsSize(m, ino, in), in.dirtyEnd);
+        long start = first.key.index() * PAGE;
+        int n = (int) Math.max(0, Math.min((long) run.size() * PAGE, size - start));
         if (n > 0) {
-            m.fs.write(m.vol, p.key.ino(), start, p.data, 0, n);
+            byte[] data = first.data;
+            if (run.size() > 1) {
+                data = new byte[run.size() * PAGE];
+                for (int i = 0; i < run.size(); i++) {
+                    System.arraycopy(run.get(i).data, 0, data, i * PAGE, PAGE);
+                }
+            }
+            m.fs.write(m.vol, ino, start, data, 0, n);
             in.fsSize = Math.max(in.fsSize, start + n);
         }
-        p.dirty = false;
-        dirty--;
-        writebacks++;
-        if (--in.dirtyPages == 0) {
+        for (Page p : run) {
+            p.dirty = false;
+            dirty--;
+            writebacks++;
+            in.dirtyPages--;
+        }
+        if (in.dirtyPages == 0) {
             in.dirtyEnd = 0;
         }
     }
@@ -237,12 +280,14 @@ final class PageCache {
         if (in.dirtyPages == 0) {
             return;
         }
+        List<Page> overlapping = new ArrayList<>();
         for (Page p : dirtyPages(m, ino)) {
             long start = p.key.index() * PAGE;
             if (to < 0 || (start < to && start + PAGE > from)) {
-                writeBack(p);
+                overlapping.add(p);
             }
         }
+        writeSorted(overlapping);
     }
 
     private List<Page> dirtyPages(Mount m, long ino) {
@@ -295,11 +340,10 @@ final class PageCache {
                     all.add(p);
                 }
             }
-            all.sort((a, b) -> a.key.ino() != b.key.ino() ? Long.compare(a.key.ino(), b.key.ino())
+            all.sort((a, b) -> a.key.mount() != b.key.mount() ? Integer.compare(a.key.mount().id, b.key.mount().id)
+                    : a.key.ino() != b.key.ino() ? Long.compare(a.key.ino(), b.key.ino())
                     : Long.compare(a.key.index(), b.key.index()));
-            for (Page p : all) {
-                writeBack(p);
-            }
+            writeSorted(all);
         } finally {
             lock.unlock();
         }
