@@ -70,7 +70,7 @@ class AnykCliTest {
 
     @Test
     void unknownVariable() {
-        assertInputError(run("boot", "-V", "x=1"), "anyk: error: unknown variable 'x' (profile defines: console.echo)");
+        assertInputError(run("boot", "-V", "x=1"), "anyk: error: unknown variable 'x' (profile defines: console.echo, disk, disk.size)");
     }
 
     @Test

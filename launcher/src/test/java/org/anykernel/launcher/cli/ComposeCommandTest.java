@@ -88,7 +88,7 @@ class ComposeCommandTest {
         assertEquals(Set.of("chr", "blk", "fs"), lock.domainNames());
         assertEquals(Boolean.FALSE, lock.configurations().get("hw.console").get("echo"));
         assertEquals(List.of("char-std"), lock.configurations().get("org.anykernel.domain~chr").get("components"));
-        assertEquals(Map.of("console.echo", false), lock.variables());
+        assertEquals(Map.of("console.echo", false, "disk", "memory", "disk.size", "16M"), lock.variables());
         assertEquals("microkernel", lock.frameworkProperties().get("anykernel.profile"));
         assertEquals(18, lock.bundles().size());
         try (Stream<Path> jars = Files.list(k1.resolve(KernelLock.BUNDLES))) {

@@ -36,6 +36,10 @@ final class Call {
     final Thread caller;
     private volatile int state;
     private volatile boolean started;
+    /** The threads it was handed to (a restart replaces them: then the call was abandoned). */
+    volatile HandOffExecutor executor;
+    /** Time added to the caller's deadline: a replayed call waits for the restart too. */
+    private volatile long graceNanos;
     Object result;
     Throwable error;
 
@@ -45,6 +49,11 @@ final class Call {
         this.method = method;
         this.args = args;
         this.caller = Thread.currentThread();
+    }
+
+    /** Gives the caller {@code nanos} more to wait (a replay after a restart). */
+    void extend(long nanos) {
+        graceNanos += nanos;
     }
 
     /** Makes a claimed call claimable again, for a replay on new threads. */
@@ -95,7 +104,7 @@ final class Call {
             return true;
         }
         while (state != DONE) {
-            long left = deadline - System.nanoTime();
+            long left = deadline + graceNanos - System.nanoTime();
             if (left <= 0) {
                 STATE.compareAndSet(this, PARKED, CANCELLED);
                 return state == DONE;

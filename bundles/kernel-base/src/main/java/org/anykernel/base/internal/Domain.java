@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.anykernel.base.api.DomainDescriptor;
+import org.anykernel.base.api.DomainDescriptor.RestartPolicy;
 import org.anykernel.base.api.DomainInfo;
 import org.anykernel.base.api.DomainState;
 import org.anykernel.base.api.Errno;
@@ -75,6 +76,25 @@ final class Domain {
     private final Account account;
     private final CallStats stats = new CallStats();
     private final Set<Front> fronts = new CopyOnWriteArraySet<>();
+    /** Most calls held at once while the domain's driver is away; more get {@code EAGAIN}. */
+    static final int HOLD_MAX = 1024;
+    private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Counts a call that waits for the driver to come back; false if {@link #HOLD_MAX} already do. */
+    boolean enterHold() {
+        if (holding.incrementAndGet() > HOLD_MAX) {
+            holding.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void exitHold() {
+        holding.decrementAndGet();
+    }
+
+    /** Idempotent calls whose run crashed the driver, waiting for the restart to replay them; guarded by this. */
+    private final List<Call> crashed = new java.util.ArrayList<>();
     private final Deque<Long> restartTimes = new ArrayDeque<>();
     private volatile Mode mode;
     private volatile DomainState state = DomainState.ACTIVE;
@@ -194,7 +214,7 @@ final class Domain {
         mode = newMode(old.descriptor());
         if (old.executor() != null) {
             for (Call c : old.executor().kill()) {
-                replayOrFail(c, why);
+                holdForRestart(c, why);
             }
         }
         for (InFlight f : migratingIn(old)) {
@@ -203,15 +223,41 @@ final class Domain {
     }
 
     /**
-     * A call that was queued when the domain restarted: an {@link org.anykernel.base.api.Idempotent} one runs
-     * again on the new threads against the restarted driver (the caller never sees the crash); any other
-     * fails with {@code EIO}, since running it twice could do twice what it does.
+     * A call that was queued when the threads were reset: an idempotent one waits (its caller's deadline extended)
+     * until the restart is over, then runs again ({@link #replayCrashed}); any other fails with {@code EIO}, since
+     * running it twice could do twice what it does.
      */
+    private void holdForRestart(Call c, String why) {
+        if (c.method.isAnnotationPresent(org.anykernel.base.api.Idempotent.class)) {
+            c.extend(TimeUnit.MILLISECONDS.toNanos(descriptor().holdMillis() + descriptor().watchdogMillis()));
+            crashed.add(c);
+        } else {
+            c.complete(null, new KernelException(Errno.EIO, c.front.describe(c.method), why));
+        }
+    }
+
+    /**
+     * Replays (or fails) the idempotent calls held for a restart: those queued when the threads were reset and
+     * those whose own run crashed the driver ({@link #runInDomain}). The supervisor calls this once the domain is
+     * back (they run on the new driver) or stopped (they fail with {@code ENXIO}), never while the old driver may
+     * still be reached.
+     */
+    synchronized int replayCrashed(String why) {
+        List<Call> calls = new java.util.ArrayList<>(crashed);
+        crashed.clear();
+        for (Call c : calls) {
+            replayOrFail(c, why);
+        }
+        return calls.size();
+    }
+
+    /** Runs a held idempotent call again on the current threads (it takes the driver object when it runs). */
     private void replayOrFail(Call c, String why) {
         HandOffExecutor ex = mode.executor();
         if (c.method.isAnnotationPresent(org.anykernel.base.api.Idempotent.class) && ex != null) {
             c.target = null;
             c.restart();
+            c.executor = ex;
             if (ex.submit(c)) {
                 stats.replayed();
                 return;
@@ -282,6 +328,7 @@ final class Domain {
     private Object handOff(Mode md, Front front, Object target, Method m, Object[] args) throws Throwable {
         Object[] copies = Copier.copyIn(args);
         Call c = new Call(front, target, m, copies);
+        c.executor = md.executor();
         if (!md.executor().submit(c)) {
             return RETRY;
         }
@@ -306,18 +353,55 @@ final class Domain {
     /** Worker side of a hand-off: runs the call in the domain with faults contained. */
     void runInDomain(Call c) {
         stats.call();
+        Object used = null;
         try {
             Object target = c.target;
             if (target == null) {
                 target = c.front.currentTarget(this, c.method);
             }
+            used = target;
             c.front.injectFault(c.method);
             c.complete(Copier.copy(c.method.invoke(target, c.args)), null);
         } catch (InvocationTargetException e) {
-            c.complete(null, contain(c.front, c.method, e.getCause()));
+            crashed(c, used, e.getCause());
         } catch (Throwable t) {
-            c.complete(null, contain(c.front, c.method, t));
+            crashed(c, used, t);
         }
+    }
+
+    /**
+     * A call ended in an error. An {@link org.anykernel.base.api.Idempotent} call of a domain that restarts is held
+     * for the restart and runs again on the new driver (its caller's deadline extended by the hold time) when the
+     * error is not the caller's: a driver fault in the call itself, or any error of a call a restart overtook (its
+     * threads reset, or its driver object stopped and replaced, while it ran). Anything else is the caller's error
+     * ({@code EIO} for a fault).
+     */
+    private void crashed(Call c, Object used, Throwable t) {
+        boolean fault = !(t instanceof KernelException);
+        // abandoned: its threads were reset, or the driver object it ran on was replaced, while it ran
+        boolean abandoned = (c.executor != null && c.executor != mode.executor())
+                || (used != null && !c.front.isCurrent(used));
+        if ((fault || abandoned) && descriptor().restart() != RestartPolicy.NEVER
+                && c.method.isAnnotationPresent(org.anykernel.base.api.Idempotent.class)) {
+            c.extend(TimeUnit.MILLISECONDS.toNanos(descriptor().holdMillis() + descriptor().watchdogMillis()));
+            if (abandoned) {
+                synchronized (this) {
+                    if (state == DomainState.RESTARTING) {
+                        crashed.add(c); // the restart under way replays it when it is over
+                    } else {
+                        replayOrFail(c, "domain " + name + " restarted"); // it is over already
+                    }
+                }
+                return;
+            }
+            stats.fault();
+            synchronized (this) {
+                crashed.add(c);
+            }
+            supervisor.fault(this, c.front.describe(c.method), t);
+            return;
+        }
+        c.complete(null, contain(c.front, c.method, t));
     }
 
     private Object migrate(Mode md, Front front, Object target, Method m, Object[] args) {

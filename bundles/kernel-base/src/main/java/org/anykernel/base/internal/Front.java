@@ -106,6 +106,11 @@ final class Front implements InvocationHandler {
         return d.call(this, t, m, args == null ? new Object[0] : args);
     }
 
+    /** Whether {@code t} is still the driver object calls go to (not stopped or replaced since). */
+    boolean isCurrent(Object t) {
+        return target == t;
+    }
+
     /** The driver object now, waiting (bounded by the hold time) while it is away: for replayed calls. */
     Object currentTarget(Domain d, Method m) {
         Object t = target;
@@ -113,6 +118,18 @@ final class Front implements InvocationHandler {
     }
 
     private Object awaitTarget(Domain d, Method m) {
+        if (!d.enterHold()) {
+            throw new KernelException(Errno.EAGAIN, describe(m), "more than " + Domain.HOLD_MAX
+                    + " calls already wait for domain " + d.name() + " to come back");
+        }
+        try {
+            return awaitTargetHeld(d, m);
+        } finally {
+            d.exitHold();
+        }
+    }
+
+    private Object awaitTargetHeld(Domain d, Method m) {
         long hold = d.descriptor().holdMillis();
         long deadline = System.nanoTime() + hold * 1_000_000;
         synchronized (lock) {

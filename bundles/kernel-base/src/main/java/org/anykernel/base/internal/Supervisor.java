@@ -161,9 +161,10 @@ final class Supervisor {
         // new restart instead of being merged into this one, which is over
         pending.remove(d.name());
         d.setState(DomainState.ACTIVE);
+        int replayed = d.replayCrashed("domain " + d.name() + " restarted after: " + reason);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         events.post("RESTARTED", d.name(), "in " + ms + " ms" + (bound ? "" : " (some services not yet bound)")
-                + " after " + reason);
+                + (replayed > 0 ? ", " + replayed + " held call(s) replayed" : "") + " after " + reason);
     }
 
     private void stopAll(List<Bundle> bundles) throws BundleException {
@@ -184,6 +185,7 @@ final class Supervisor {
         d.setLastFault(why);
         d.setState(DomainState.FAILED);
         d.resetThreads("domain " + d.name() + " stopped: " + why);
+        d.replayCrashed("domain " + d.name() + " stopped: " + why); // the held calls fail with ENXIO now
         try {
             stopAll(manager.bundlesOf(d));
         } catch (BundleException | IllegalStateException e) {

@@ -2,6 +2,7 @@ package org.anykernel.base.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -252,10 +253,13 @@ class DomainCallTest {
             java.util.concurrent.Future<Integer> once = callers.submit(() -> e.once(40));
             Thread.sleep(200); // both are queued behind the hung call
             domain.resetThreads("test restart");
-            assertEquals(42, again.get(5, TimeUnit.SECONDS), "an idempotent call runs again on the new threads");
             java.util.concurrent.ExecutionException ex = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> once.get(5, TimeUnit.SECONDS));
-            assertEquals(Errno.EIO, ((KernelException) ex.getCause()).errno(), "any other call fails");
+            assertEquals(Errno.EIO, ((KernelException) ex.getCause()).errno(), "any other call fails at once");
+            Thread.sleep(100);
+            assertFalse(again.isDone(), "an idempotent call waits for the restart to be over");
+            domain.replayCrashed("test restart over");
+            assertEquals(42, again.get(5, TimeUnit.SECONDS), "then runs again on the new threads");
             assertThrows(java.util.concurrent.ExecutionException.class, () -> hung.get(5, TimeUnit.SECONDS));
             assertEquals(1, domain.stats().replayedCount());
         } finally {
