@@ -171,4 +171,29 @@ public class ReplayIT {
             java.nio.file.Files.deleteIfExists(img);
         }
     }
+
+    @Test
+    public void aTmpfsCrashLosesNoFile() {
+        DomainInfo fsBefore = kernel.domains().stream().filter(d -> d.name().equals("fs")).findFirst().orElseThrow();
+        sys.mkdir("/tmp/survive", 0755);
+        byte[] data = pattern(50_000, 4);
+        int fd = sys.open("/tmp/survive/f", Sys.O_CREAT | Sys.O_RDWR, 0644);
+        assertEquals(data.length, sys.write(fd, data));
+        kernel.fault("fs", new FaultSpec(FaultSpec.Kind.CRASH, 0, 0, "lookup"));
+        try {
+            assertEquals("the crashed lookup is replayed on the restarted driver", data.length,
+                    sys.stat("/tmp/survive/f").size());
+            byte[] back = new byte[data.length];
+            assertEquals("the open file still reads", data.length, sys.pread(fd, back, 0, back.length, 0));
+            assertArrayEquals(data, back);
+            assertEquals(4, sys.pwrite(fd, new byte[] {1, 2, 3, 4}, 0, 4, data.length));
+            sys.close(fd);
+            Await.until("fs restarted", 10_000, () -> kernel.domains().stream()
+                    .anyMatch(d -> d.name().equals("fs") && d.restarts() == fsBefore.restarts() + 1
+                            && d.state() == DomainState.ACTIVE));
+            assertEquals(data.length + 4, sys.stat("/tmp/survive/f").size());
+        } finally {
+            kernel.fault("fs", new FaultSpec(FaultSpec.Kind.CLEAR, 0, 0, ""));
+        }
+    }
 }

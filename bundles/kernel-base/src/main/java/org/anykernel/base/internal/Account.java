@@ -10,6 +10,8 @@ import org.anykernel.base.api.KernelException;
  */
 final class Account {
     private final String name;
+    /** What drivers of this domain keep in the base ({@code KernelObjects}). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> objects = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong used = new AtomicLong();
     private volatile long quota;
     private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
@@ -77,5 +79,10 @@ final class Account {
 
     void release(long bytes) {
         used.addAndGet(-Math.min(bytes, used.get()));
+    }
+
+    /** The objects drivers keep in the base for this domain. */
+    java.util.concurrent.ConcurrentHashMap<String, Object> objects() {
+        return objects;
     }
 }

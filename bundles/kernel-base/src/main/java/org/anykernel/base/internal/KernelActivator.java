@@ -10,6 +10,7 @@ import org.anykernel.base.api.Kernel;
 import org.anykernel.base.api.KernelFactory;
 import org.anykernel.base.spi.Hypercalls;
 import org.anykernel.base.spi.KernelMemory;
+import org.anykernel.base.spi.KernelObjects;
 import org.anykernel.base.spi.KernelThreads;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -70,6 +71,7 @@ public final class KernelActivator implements BundleActivator {
         registrations.add(ctx.registerService(Kernel.class, kernel, null));
         registrations.add(ctx.registerService(KernelFactory.class, new LibraryKernels(manager, factions, host), null));
         registrations.add(ctx.registerService(KernelMemory.class, new ContextMemory(baseAccount), null));
+        registrations.add(ctx.registerService(KernelObjects.class, new ContextObjects(baseAccount), null));
         registrations.add(ctx.registerService(KernelThreads.class, new ContextThreads(host, baseAccount), null));
         registrations.add(ctx.registerService(Hypercalls.class, host, null));
         global.spawn("init", Credentials.ROOT);

@@ -17,6 +17,7 @@ import org.anykernel.base.spi.DriverLinker;
 import org.anykernel.base.spi.Faction;
 import org.anykernel.base.spi.Hypercalls;
 import org.anykernel.base.spi.KernelMemory;
+import org.anykernel.base.spi.KernelObjects;
 import org.anykernel.base.spi.KernelServiceRef;
 import org.anykernel.base.spi.KernelThreads;
 import org.anykernel.base.spi.LinkContext;
@@ -75,6 +76,7 @@ public final class StandaloneKernels {
         private final Hypercalls host;
         private final KernelMemory memory;
         private final KernelThreads threads;
+        private final KernelObjects objects;
         private final Map<Object, Map<String, Object>> hardware;
         private final List<KernelServiceRef> services = new ArrayList<>();
         private final Deque<Runnable> closers = new ArrayDeque<>();
@@ -85,12 +87,18 @@ public final class StandaloneKernels {
             this.host = host;
             this.memory = new ContextMemory(account);
             this.threads = new ContextThreads(host, account);
+            this.objects = new ContextObjects(account);
             this.hardware = hardware;
         }
 
         @Override
         public KernelMemory memory() {
             return memory;
+        }
+
+        @Override
+        public KernelObjects objects() {
+            return objects;
         }
 
         @Override

@@ -9,6 +9,9 @@ public interface LinkContext {
     /** Memory accounting, charged to the kernel being built. */
     KernelMemory memory();
 
+    /** State kept in the base, for the kernel being built. */
+    KernelObjects objects();
+
     /** Kernel threads, counted against the kernel being built. */
     KernelThreads threads();
 

@@ -8,6 +8,7 @@ import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
 import org.anykernel.base.spi.KernelMemory;
+import org.anykernel.base.spi.KernelObjects;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.vfs.api.FileSystem;
 import org.anykernel.vfs.api.SetAttr;
@@ -21,7 +22,8 @@ import org.osgi.service.component.annotations.ServiceScope;
  * The memory file system, {@code tmpfs}: volumes made from nothing at {@link #mount}, their files kept in 4 KiB pages
  * charged to {@link KernelMemory} (the domain of whoever writes them), sparse, and gone at {@link #unmount}.
  * Prototype-scoped, so every consumer (the VFS of each kernel) has volumes of its own; usable from plain Java with
- * {@code new TmpFileSystem(memory)}.
+ * {@code new TmpFileSystem(memory)}. Under a kernel, its volume table lives in the base ({@link KernelObjects}), so a
+ * crash and restart of the driver loses no file.
  *
  * <p>Volume handles encode a slot in a small table and a mount sequence number, so a handle is found without a map
  * lookup or boxing and an old handle never finds a later volume in the same slot ({@code ESTALE}). The work is the
@@ -33,28 +35,70 @@ public final class TmpFileSystem implements FileSystem {
     private static final int SLOT_BITS = 16;
     private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
 
+    /** The key of the volume table in the base's {@link KernelObjects}. */
+    static final String TABLE = "fs-tmpfs.volumes";
+
+    /** The mounted volumes by slot; {@code slots} is replaced, never changed in place (writers lock the table). */
+    static final class Table {
+        volatile Volume[] slots = new Volume[4];
+        long mounts;
+    }
+
     private final KernelMemory memory;
-    /** The mounted volumes by slot; replaced, never changed in place (guarded by this for writers). */
-    private volatile Volume[] slots = new Volume[4];
-    private long mounts;
+    private final KernelObjects objects;
+    private volatile Table table;
 
     /**
-     * A tmpfs driver charging its pages, inodes and names to {@code memory}.
+     * A tmpfs driver charging its pages, inodes and names to {@code memory}, its volumes its own (gone with it).
      *
      * @param memory the kernel's memory accounting
      */
-    @Activate
-    public TmpFileSystem(@Reference KernelMemory memory) {
-        this.memory = memory;
+    public TmpFileSystem(KernelMemory memory) {
+        this(memory, null);
     }
 
-    /** Unmounts whatever is still mounted, giving its memory back. */
+    /**
+     * A tmpfs driver whose volume table is kept in the base ({@code objects}, per domain): a restarted driver (after a
+     * crash) finds the same volumes under the same handles, so no file is lost.
+     *
+     * @param memory  the kernel's memory accounting
+     * @param objects where the volumes live, or null to keep them here
+     */
+    @Activate
+    public TmpFileSystem(@Reference KernelMemory memory, @Reference KernelObjects objects) {
+        this.memory = memory;
+        this.objects = objects;
+        if (objects == null) {
+            table = new Table();
+        }
+    }
+
+    /**
+     * The volume table: fetched from the base at the first call (which runs in the driver's domain, the key's owner).
+     */
+    private Table table() {
+        Table t = table;
+        if (t == null) {
+            t = objects.get(TABLE, Table.class, Table::new);
+            table = t;
+        }
+        return t;
+    }
+
+    /**
+     * The driver stops. Volumes kept here are unmounted (their memory given back); volumes kept in the base stay for
+     * the next incarnation of the driver in the same domain (they go with the domain).
+     */
     @Deactivate
     void deactivate() {
+        if (objects != null) {
+            return;
+        }
+        Table t = table();
         Volume[] all;
-        synchronized (this) {
-            all = slots;
-            slots = new Volume[4];
+        synchronized (t) {
+            all = t.slots;
+            t.slots = new Volume[4];
         }
         for (Volume v : all) {
             if (v != null) {
@@ -64,7 +108,7 @@ public final class TmpFileSystem implements FileSystem {
     }
 
     private Volume vol(long handle) {
-        Volume[] s = slots;
+        Volume[] s = table().slots;
         long slot = handle & SLOT_MASK;
         Volume v = slot < s.length ? s[(int) slot] : null;
         if (v == null || v.handle != handle) {
@@ -98,8 +142,9 @@ public final class TmpFileSystem implements FileSystem {
     public long mount(OpenFile device, String source, boolean readOnly, String options) {
         String src = source == null ? "tmpfs" : source;
         MountOptions opts = MountOptions.parse(src, options);
-        synchronized (this) {
-            Volume[] s = slots;
+        Table t = table();
+        synchronized (t) {
+            Volume[] s = t.slots;
             int slot = 0;
             while (slot < s.length && s[slot] != null) {
                 slot++;
@@ -107,11 +152,11 @@ public final class TmpFileSystem implements FileSystem {
             if (slot > SLOT_MASK) {
                 throw new KernelException(Errno.ENOMEM, "tmpfs " + src, "too many tmpfs volumes");
             }
-            long handle = (++mounts << SLOT_BITS) | slot;
+            long handle = (++t.mounts << SLOT_BITS) | slot;
             Volume v = new Volume(handle, src, readOnly, opts, memory);
             Volume[] copy = java.util.Arrays.copyOf(s, slot < s.length ? s.length : s.length * 2);
             copy[slot] = v;
-            slots = copy;
+            t.slots = copy;
             return handle;
         }
     }
@@ -119,11 +164,12 @@ public final class TmpFileSystem implements FileSystem {
     @Override
     public void unmount(long vol) {
         Volume v;
-        synchronized (this) {
+        Table t = table();
+        synchronized (t) {
             v = vol(vol);
-            Volume[] copy = slots.clone();
+            Volume[] copy = t.slots.clone();
             copy[(int) (vol & SLOT_MASK)] = null;
-            slots = copy;
+            t.slots = copy;
         }
         v.unmount();
     }

@@ -1003,6 +1003,45 @@ class TmpFileSystemTest {
         assertEquals(expectedCharge, mem.used());
     }
 
+    // ---- state kept in the base ----
+
+    /** What kernel-base's KernelObjects does for one domain: a map that outlives the drivers. */
+    private static final class DomainObjects implements org.anykernel.base.spi.KernelObjects {
+        final Map<String, Object> map = new HashMap<>();
+
+        @Override
+        public <T> T get(String key, Class<T> type, java.util.function.Supplier<T> create) {
+            return type.cast(map.compute(key, (k, old) -> type.isInstance(old) ? old : create.get()));
+        }
+
+        @Override
+        public void remove(String key) {
+            map.remove(key);
+        }
+    }
+
+    @Test
+    void aRestartedDriverFindsTheVolumesItsPredecessorKeptInTheBase() {
+        DomainObjects objects = new DomainObjects();
+        long before = mem.used();
+        TmpFileSystem first = new TmpFileSystem(mem, objects);
+        long v = first.mount(null, "survivor", false, null);
+        long ino = first.create(v, first.root(v), "kept", REG, 0, 0).ino();
+        byte[] data = "no file is lost".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        first.write(v, ino, 0, data, 0, data.length);
+        long used = mem.used();
+        first.deactivate(); // the driver stops (a crash and restart): its volumes are the base's
+        TmpFileSystem second = new TmpFileSystem(mem, objects);
+        assertEquals(ino, second.lookup(v, second.root(v), "kept").ino());
+        byte[] back = new byte[data.length];
+        assertEquals(data.length, second.read(v, ino, 0, back, 0, back.length));
+        assertArrayEquals(data, back);
+        assertEquals(used, mem.used(), "nothing charged twice, nothing given back");
+        assertTrue(used > before);
+        second.unmount(v);
+        assertEquals(before, mem.used(), "unmount gives it all back");
+    }
+
     // ---- the linker and the internals ----
 
     @Test
@@ -1013,6 +1052,11 @@ class TmpFileSystemTest {
             @Override
             public KernelMemory memory() {
                 return mem;
+            }
+
+            @Override
+            public org.anykernel.base.spi.KernelObjects objects() {
+                throw new UnsupportedOperationException("a standalone tmpfs keeps its volumes itself");
             }
 
             @Override
