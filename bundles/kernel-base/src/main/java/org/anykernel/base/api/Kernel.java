@@ -34,6 +34,19 @@ public interface Kernel {
      */
     int fault(String serviceOrDomain, FaultSpec spec);
 
+    /**
+     * Replaces a running (or crashed) driver bundle by another build, while the rest of the kernel runs: the calls of
+     * its domain are held meanwhile, and if the new build does not start or its services do not come up within the
+     * domain's hold time, the previous build is put back.
+     *
+     * @param driver   a driver name, a bundle symbolic name, or a domain with one driver bundle
+     * @param location the new build: {@code file:PATH}, a path, or {@code mvn:GROUP/ARTIFACT/VERSION}
+     * @return one line saying what was replaced and how long calls were held
+     * @throws KernelException {@code ENOENT} (no such driver or jar), {@code EBUSY} (a restart is under way),
+     *                         {@code EIO} (rolled back; the message says why)
+     */
+    String replace(String driver, String location);
+
     /** Restarts a domain now (also one that is FAILED), as its supervisor would. */
     void restart(String domain);
 

@@ -115,6 +115,11 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
     /** Driver names by bundle id ("" for a bundle that is no driver): read once, headers are costly to build. */
     private static final Map<Long, String> DRIVER_NAMES = new ConcurrentHashMap<>();
 
+    /** Forgets the cached driver name of {@code b} (its manifest changed: an update). */
+    static void forgetDriverName(Bundle b) {
+        DRIVER_NAMES.remove(b.getBundleId());
+    }
+
     /** The driver name a bundle's manifest declares, or null. */
     static String driverName(Bundle b) {
         if (b == null) {

@@ -52,6 +52,11 @@ final class GlobalKernel implements Kernel {
     }
 
     @Override
+    public String replace(String driver, String location) {
+        return new Replacer(manager, supervisor, events).replace(driver, location);
+    }
+
+    @Override
     public void restart(String domain) {
         Domain d = manager.domain(domain);
         supervisor.restartNow(d, "kernel:restart");

@@ -19,7 +19,7 @@ import org.apache.felix.service.command.Descriptor;
 /** The {@code kernel:} shell commands. Each returns its text; the shell prints it. */
 public final class KernelCommands {
     /** Command names, for the {@code osgi.command.function} property. */
-    static final String[] FUNCTIONS = {"domains", "services", "ps", "place", "restart", "health", "stats", "events",
+    static final String[] FUNCTIONS = {"domains", "services", "ps", "place", "replace", "restart", "health", "stats", "events",
         "syscalls", "fault"};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
@@ -88,6 +88,12 @@ public final class KernelCommands {
         int n = kernel.fault(what, new org.anykernel.base.api.FaultSpec(org.anykernel.base.api.FaultSpec.Kind.parse(kind),
                 every, millis, ""));
         return kind + " planned for " + n + " service(s) of " + what + "\n";
+    }
+
+    @Descriptor("replace a driver bundle by another build while the kernel runs; the previous one comes back if the new one fails")
+    public String replace(@Descriptor("driver name, bundle symbolic name, or domain") String driver,
+            @Descriptor("the new build: file:PATH, a path, or mvn:GROUP/ARTIFACT/VERSION") String location) {
+        return "replaced: " + kernel.replace(driver, location) + "\n";
     }
 
     @Descriptor("restart a domain now (also a failed one)")

@@ -118,6 +118,20 @@ final class Supervisor {
         });
     }
 
+    /** Claims the domain for an operation no restart may overlap (a replace); false if one is pending. */
+    boolean beginExclusive(Domain d) {
+        return !closed && pending.add(d.name());
+    }
+
+    void endExclusive(Domain d) {
+        pending.remove(d.name());
+    }
+
+    /** Stops a bundle on the supervisor's behalf (so a domain with policy {@code always} does not restart it). */
+    void stopQuietly(Bundle b) throws BundleException {
+        stopAll(List.of(b));
+    }
+
     /** Runs {@link #schedule} and waits for it, bounded. */
     void restartNow(Domain d, String reason) {
         schedule(d, reason, true);
