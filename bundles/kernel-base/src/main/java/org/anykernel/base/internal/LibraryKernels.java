@@ -10,7 +10,6 @@ import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.KernelFactory;
 import org.anykernel.base.api.LibraryKernel;
-import org.anykernel.base.api.Posix;
 import org.anykernel.base.spi.Faction;
 import org.anykernel.base.spi.Hypercalls;
 import org.anykernel.base.spi.KernelServiceRef;
@@ -87,57 +86,19 @@ final class LibraryKernels implements KernelFactory {
             ExecutionContext.exit(prev);
         }
         int pid = k.spawn(name, Credentials.ROOT);
-        return new Library(name, List.copyOf(components), k, k.posix(pid), instances);
+        return new Library(name, components, k, pid, instances);
     }
 
-    private static final class Library implements LibraryKernel {
-        private final String name;
-        private final List<String> components;
-        private final KernelInstance kernel;
-        private final Posix posix;
+    private static final class Library extends PrivateKernel {
         private final List<Instance> instances;
-        private volatile boolean closed;
 
-        Library(String name, List<String> components, KernelInstance kernel, Posix posix, List<Instance> instances) {
-            this.name = name;
-            this.components = components;
-            this.kernel = kernel;
+        Library(String name, List<String> components, KernelInstance kernel, int pid, List<Instance> instances) {
+            super(name, components, kernel, pid);
             this.instances = instances;
-            this.posix = posix;
         }
 
         @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public List<String> components() {
-            return components;
-        }
-
-        @Override
-        public Posix posix() {
-            return posix;
-        }
-
-        @Override
-        public Posix spawn(String processName, Credentials credentials) {
-            return kernel.posix(kernel.spawn(processName, credentials));
-        }
-
-        @Override
-        public long memoryUsed() {
-            return kernel.account().used();
-        }
-
-        @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            kernel.shutdown();
+        void release() {
             for (Instance i : instances) {
                 try {
                     i.objects.ungetService(i.service);

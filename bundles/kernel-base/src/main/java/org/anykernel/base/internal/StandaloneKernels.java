@@ -12,7 +12,6 @@ import org.anykernel.base.api.Credentials;
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.LibraryKernel;
-import org.anykernel.base.api.Posix;
 import org.anykernel.base.spi.DriverLinker;
 import org.anykernel.base.spi.Faction;
 import org.anykernel.base.spi.Hypercalls;
@@ -68,7 +67,7 @@ public final class StandaloneKernels {
             ExecutionContext.exit(prev);
         }
         int pid = k.spawn(name, Credentials.ROOT);
-        return new Kernel(name, drivers, k, k.posix(pid), ctx);
+        return new Kernel(name, drivers, k, pid, ctx);
     }
 
     private static final class Context implements LinkContext {
@@ -143,60 +142,17 @@ public final class StandaloneKernels {
         }
     }
 
-    private static final class Kernel implements LibraryKernel {
-        private final String name;
-        private final List<String> components;
-        private final KernelInstance kernel;
-        private final Posix posix;
+    private static final class Kernel extends PrivateKernel {
         private final Context ctx;
-        private boolean closed;
 
-        Kernel(String name, List<String> components, KernelInstance kernel, Posix posix, Context ctx) {
-            this.name = name;
-            this.components = List.copyOf(components);
-            this.kernel = kernel;
-            this.posix = posix;
+        Kernel(String name, List<String> components, KernelInstance kernel, int pid, Context ctx) {
+            super(name, components, kernel, pid);
             this.ctx = ctx;
         }
 
         @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public List<String> components() {
-            return components;
-        }
-
-        @Override
-        public Posix posix() {
-            return posix;
-        }
-
-        @Override
-        public Posix spawn(String processName, Credentials credentials) {
-            return kernel.posix(kernel.spawn(processName, credentials));
-        }
-
-        @Override
-        public long memoryUsed() {
-            return kernel.account().used();
-        }
-
-        @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            Account prev = ExecutionContext.enter(kernel.account());
-            try {
-                kernel.shutdown();
-                ctx.runClosers();
-            } finally {
-                ExecutionContext.exit(prev);
-            }
+        void release() {
+            ctx.runClosers();
         }
     }
 }
