@@ -1,12 +1,13 @@
 #!/bin/sh
 # Runs the benchmarks with short settings (one fork per benchmark, forks one after another) and prints
-# the tables of docs/BENCHMARKS.md: placements, boot time, library kernel creation, retained heap
-# (about 4 minutes). Build first: mvn -B -q -o -f benchmarks/pom.xml package
+# the tables of docs/BENCHMARKS.md: placements, boot time, library kernel creation, retained heap, storage
+# (about 8 minutes). Build first: mvn -B -q -o -f benchmarks/pom.xml package
 # Extra arguments go to JMH (e.g. a benchmark regex: ./run.sh PlacementBenchmark).
 # JMH_OPTS replaces the default settings, which JMH does not let a later option override
 # (e.g. JMH_OPTS="-f 1 -wi 2 -i 20" ./run.sh BootBenchmark).
-# BootBenchmark and the library kernel benchmarks need the launcher built (launcher/target/anyk.jar)
-# and the profiles' bundles in the local Maven repository.
+# BootBenchmark, FsToolBenchmark and the library kernel benchmarks need the launcher built
+# (launcher/target/anyk.jar) and the profiles' bundles in the local Maven repository; StorageBenchmark and
+# FsToolBenchmark need /usr/sbin/mke2fs (FsToolBenchmark also /usr/sbin/debugfs) and /dev/shm.
 set -e
 cd "$(dirname "$0")"
 # the machine's default java may be 17: take JAVA_HOME if it is 21+, else the newest JDK in /usr/lib/jvm

@@ -16,7 +16,7 @@ import picocli.CommandLine.IVersionProvider;
         description = "Runs anykernel kernels: boots a profile (OSGi Feature files) in an embedded Apache Felix, "
                 + "lists the packaged features, composes a kernel into a directory with a lock file and boots it.",
         subcommands = {BootCommand.class, FeaturesCommand.class, ComposeCommand.class, FsCommand.class,
-            CommandLine.HelpCommand.class},
+            ChaosCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Set ANYK_DEBUG=1 for stack traces. Bundles come from the local Maven repository "
                 + "(ANYK_M2_REPO, or -Dmaven.repo.local in ANYK_JAVA_OPTS, to use another)."})
 public final class Anyk implements Callable<Integer> {

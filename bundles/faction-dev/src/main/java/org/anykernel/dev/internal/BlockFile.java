@@ -19,7 +19,7 @@ import org.anykernel.dev.api.Ioctls;
  */
 final class BlockFile implements OpenFile {
     /** Sectors per device call. */
-    static final int CHUNK_SECTORS = 256;
+    static final int CHUNK_SECTORS = 2048;
 
     private final String name;
     private final BlockDevice device;
@@ -146,8 +146,8 @@ final class BlockFile implements OpenFile {
                 int within = (int) (pos % ss);
                 int sectors = (int) Math.min(CHUNK_SECTORS, ((long) within + (n - done) + ss - 1) / ss);
                 int count = Math.min(sectors * ss - within, n - done);
-                if (chunk == null && (within != 0 || count != sectors * ss)) {
-                    chunk = new byte[CHUNK_SECTORS * ss];
+                if ((within != 0 || count != sectors * ss) && (chunk == null || chunk.length < sectors * ss)) {
+                    chunk = new byte[sectors * ss]; // only partial sectors go through a buffer of the call's own
                 }
                 step.run(chunk, pos / ss, sectors, within, count, done);
                 done += count;

@@ -12,10 +12,13 @@ import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
+import org.anykernel.base.spi.KernelObjects;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.vfs.api.FileSystem;
 import org.anykernel.vfs.api.SetAttr;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
 
 /**
@@ -41,20 +44,58 @@ public final class Ext2FileSystem implements FileSystem {
     /** The longest wait for a volume's lock. */
     public static final long LOCK_WAIT_SECONDS = 60;
 
-    private final Map<Long, Volume> volumes = new ConcurrentHashMap<>();
-    private final AtomicLong nextHandle = new AtomicLong(1);
-    private final int defaultCache;
+    /** The key of the mount table in the base's {@link KernelObjects}. */
+    static final String MOUNTS = "fs-ext2.volumes";
 
+    /** The mounted volumes by handle: the driver's whole state, kept in the base under a kernel. */
+    static final class Mounts {
+        final Map<Long, Volume> volumes = new ConcurrentHashMap<>();
+        final AtomicLong nextHandle = new AtomicLong(1);
+    }
+
+    private final int defaultCache;
+    private final KernelObjects objects;
+    private volatile Mounts mounts;
+
+    /** A driver of its own (plain Java): its volumes live and die with it. */
     public Ext2FileSystem() {
         this(DEFAULT_CACHE_BLOCKS);
     }
 
     /** A driver whose volumes cache {@code cacheBlocks} metadata blocks by default. */
     public Ext2FileSystem(int cacheBlocks) {
+        this(cacheBlocks, null);
+    }
+
+    /**
+     * The driver as DS makes it: its mounted volumes (with their caches) kept in the base ({@code objects}, per
+     * domain), so a crash and restart of the driver finds them again under the same handles: nothing written is
+     * lost and open files keep working.
+     */
+    @Activate
+    public Ext2FileSystem(@Reference KernelObjects objects) {
+        this(DEFAULT_CACHE_BLOCKS, objects);
+    }
+
+    private Ext2FileSystem(int cacheBlocks, KernelObjects objects) {
         if (cacheBlocks < 16) {
             throw new KernelException(Errno.EINVAL, "cache", cacheBlocks + " blocks (at least 16)");
         }
         this.defaultCache = cacheBlocks;
+        this.objects = objects;
+        if (objects == null) {
+            mounts = new Mounts();
+        }
+    }
+
+    /** The mount table, fetched from the base at the first call (which runs in the driver's domain). */
+    private Mounts mounts() {
+        Mounts m = mounts;
+        if (m == null) {
+            m = objects.get(MOUNTS, Mounts.class, Mounts::new);
+            mounts = m;
+        }
+        return m;
     }
 
     @Override
@@ -100,7 +141,7 @@ public final class Ext2FileSystem implements FileSystem {
             throw new KernelException(Errno.EINVAL, String.valueOf(source) + ": ext2 needs a device");
         }
         int cache = parseOptions(options);
-        long handle = nextHandle.getAndIncrement();
+        long handle = mounts().nextHandle.getAndIncrement();
         Volume v;
         try {
             v = Volume.mount(handle, device, source, readOnly, cache);
@@ -109,12 +150,12 @@ public final class Ext2FileSystem implements FileSystem {
         } catch (RuntimeException e) {
             throw new KernelException(Errno.EUCLEAN, String.valueOf(source) + ": cannot mount: " + e, e);
         }
-        volumes.put(handle, v);
+        mounts().volumes.put(handle, v);
         return handle;
     }
 
     private Volume volume(long vol) {
-        Volume v = volumes.get(vol);
+        Volume v = mounts().volumes.get(vol);
         if (v == null) {
             throw new KernelException(Errno.ESTALE, "volume " + vol + ": not mounted");
         }
@@ -160,7 +201,7 @@ public final class Ext2FileSystem implements FileSystem {
             try {
                 v.unmount();
             } finally {
-                volumes.remove(vol);
+                mounts().volumes.remove(vol);
             }
         });
     }

@@ -1,0 +1,331 @@
+package org.anykernel.launcher.chaos;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.anykernel.base.api.KernelException;
+import org.anykernel.base.api.Posix;
+import org.anykernel.launcher.MavenRepository;
+import org.anykernel.launcher.Profile;
+import org.anykernel.launcher.embed.BootOptions;
+import org.anykernel.launcher.embed.EmbeddedKernel;
+
+/**
+ * {@code anyk chaos}: boots a profile, runs a verifying file workload on its tmpfs (and an ext2 image) while faults
+ * are injected into its isolated domains, then clears the faults, checks every file once more and prints what
+ * happened, ending with one {@code chaos: ops=... lost=N mismatches=N} line.
+ */
+public final class ChaosRun {
+    /** The fault kinds {@code --faults} accepts. */
+    public static final List<String> KINDS = List.of("crash", "error", "hang", "delay");
+    private static final String TMP_ROOT = "/tmp/chaos";
+    private static final String EXT2_ROOT = "/mnt/chaos";
+    private static final Pattern IN_MS = Pattern.compile("^in (\\d+) ms");
+
+    /** What to run. */
+    public record Options(String profile, Duration duration, long seed, List<String> faults, Path image,
+                          boolean debug) {
+    }
+
+    private ChaosRun() {
+    }
+
+    /**
+     * Parses {@code 60s}, {@code 2m}, {@code 500ms} (also {@code h}).
+     *
+     * @throws IllegalArgumentException for anything else, or a duration that is not positive
+     */
+    public static Duration parseDuration(String s) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(s.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--duration " + s + ": expected a number and a unit: 500ms, 60s, 2m");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException("--duration " + s + ": must be positive");
+        }
+        return d;
+    }
+
+    /**
+     * Runs it.
+     *
+     * @return 0 if no acknowledged write was lost or changed, else 1
+     */
+    public static int run(Options o, PrintStream out, PrintStream err) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("console.echo", "false");
+        if (o.image() != null) {
+            vars.put("disk", o.image().toAbsolutePath().toString());
+        }
+        Profile profile = Profile.load(List.of(o.profile())).withVariables(vars).checkDescriptors();
+        BootOptions boot = new BootOptions(Duration.ofSeconds(60), MavenRepository.local());
+        EmbeddedKernel k = EmbeddedKernel.start(profile, boot, err, o.debug());
+        try {
+            k.awaitReady();
+            return run(o, KernelHandle.of(k.context()), out, err);
+        } finally {
+            if (!k.stop()) {
+                err.println("anyk chaos: warning: the framework did not stop in time");
+            }
+        }
+    }
+
+    private static int run(Options o, KernelHandle kernel, PrintStream out, PrintStream err) {
+        List<KernelHandle.Domain> before = kernel.domains();
+        List<String> isolated = before.stream().filter(d -> d.placement().equals("ISOLATED"))
+                .map(KernelHandle.Domain::name).toList();
+        if (isolated.isEmpty()) {
+            err.println("anyk chaos: profile " + o.profile() + " has no isolated domain to inject faults into");
+            return 2;
+        }
+        long maxWatchdog = before.stream().mapToLong(KernelHandle.Domain::watchdogMillis).max().orElse(5000);
+        Map<String, Integer> restartsBefore = restarts(before);
+        long startMillis = System.currentTimeMillis();
+
+        Posix px = kernel.posix();
+        List<String> roots = new ArrayList<>(List.of(TMP_ROOT));
+        if (o.image() != null) {
+            px.mkdir(EXT2_ROOT, 0755);
+            px.mount("/dev/sd0", EXT2_ROOT, "ext2", 0, null);
+            roots.add(EXT2_ROOT);
+        }
+        Stats stats = new Stats();
+        Workload work = new Workload(px, roots, o.image() == null, o.seed(), stats, err);
+        work.setUp();
+
+        long deadline = System.nanoTime() + o.duration().toNanos();
+        Thread injector = new Thread(new FaultInjector(kernel, o.faults(), isolated, o.seed(), stats, err, deadline),
+                "anyk-chaos-faults");
+        injector.setDaemon(true);
+        boolean bounded = true;
+        injector.start();
+        try {
+            long margin = 2 * maxWatchdog + 10_000;
+            bounded &= bounded("the workload", () -> work.run(deadline), o.duration().toMillis() + margin, err);
+        } finally {
+            injector.interrupt();
+            join(injector, 5000);
+        }
+
+        // the end: no more faults, every domain back, every file once more
+        for (String p : FaultInjector.clear(kernel, isolated)) {
+            err.println("anyk chaos: warning: clearing faults: " + p);
+        }
+        List<String> failedDomains = settle(kernel, maxWatchdog + 15_000, err);
+        AtomicReference<List<String>> unreadable = new AtomicReference<>(List.of());
+        bounded &= bounded("the final check", () -> {
+            unreadable.set(work.finalCheck(5));
+        }, 60_000 + 5 * maxWatchdog, err);
+        List<String> gone = unreadable.get();
+        for (int i = 0; i < gone.size(); i++) {
+            stats.lost.incrementAndGet();
+            if (i < 20) {
+                err.println("anyk chaos: lost: " + gone.get(i) + ": unreadable at the end");
+            } else if (i == 20) {
+                err.println("anyk chaos: lost: ... and " + (gone.size() - 20) + " more unreadable at the end");
+            }
+        }
+        if (o.image() != null && bounded) {
+            unmount(px, err);
+        }
+
+        List<KernelHandle.Domain> after = kernel.domains();
+        Map<String, Integer> restartsAfter = restarts(after);
+        Map<String, Integer> restarted = new LinkedHashMap<>();
+        int restarts = 0;
+        for (Map.Entry<String, Integer> e : restartsAfter.entrySet()) {
+            int n = e.getValue() - restartsBefore.getOrDefault(e.getKey(), 0);
+            if (n > 0) {
+                restarted.put(e.getKey(), n);
+                restarts += n;
+            }
+        }
+        List<Long> recovery = recoveryTimes(kernel.events(1000), startMillis);
+
+        // the summary
+        long p50 = percentile(recovery, 50);
+        long p99 = percentile(recovery, 99);
+        out.println("chaos: profile=" + o.profile() + " seed=" + o.seed() + " duration=" + o.duration().toMillis()
+                + "ms faults=" + String.join(",", o.faults()) + " roots=" + String.join(",", roots)
+                + (o.image() != null ? " image=" + o.image() : ""));
+        out.println("chaos: operations " + stats.ops.get() + ", failed " + stats.failedOps.get()
+                + ", reads back " + stats.reads.get() + " (failed " + stats.failedReads.get() + ")"
+                + ", errnos " + format(stats.errnos()) + ", files acknowledged at the end " + work.acknowledgedFiles());
+        out.println("chaos: faults injected " + stats.faultCount() + " " + format(stats.faults())
+                + (stats.skippedTicks.get() > 0 ? ", ticks skipped (no domain active within its restart budget) "
+                + stats.skippedTicks.get() : ""));
+        out.println("chaos: restarts " + restarts + " " + format(restarted) + ", recovery p50 " + p50 + " ms, p99 "
+                + p99 + " ms, max " + (recovery.isEmpty() ? 0 : recovery.get(recovery.size() - 1)) + " ms ("
+                + recovery.size() + " measured)");
+        if (!failedDomains.isEmpty()) {
+            out.println("chaos: domains stopped by their supervisor (restarted for the check): "
+                    + String.join(", ", failedDomains));
+        }
+        if (!bounded) {
+            out.println("chaos: gave up waiting (see the warnings)");
+        }
+        out.println("chaos: lost " + stats.lost.get() + ", mismatches " + stats.mismatches.get());
+        out.println("chaos: ops=" + stats.ops.get() + " faults=" + stats.faultCount() + " restarts=" + restarts
+                + " recovery_p50=" + p50 + "ms recovery_p99=" + p99 + "ms lost=" + stats.lost.get()
+                + " mismatches=" + stats.mismatches.get());
+        out.flush();
+        return stats.lost.get() == 0 && stats.mismatches.get() == 0 && bounded ? 0 : 1;
+    }
+
+    private static Map<String, Integer> restarts(List<KernelHandle.Domain> domains) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (KernelHandle.Domain d : domains) {
+            m.put(d.name(), d.restarts());
+        }
+        return m;
+    }
+
+    /**
+     * Waits (bounded) until the kernel is settled; a domain its supervisor stopped (FAILED) is restarted so its files
+     * can be checked, and named in the result.
+     */
+    private static List<String> settle(KernelHandle kernel, long millis, PrintStream err) {
+        List<String> failed = new ArrayList<>();
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            try {
+                for (KernelHandle.Domain d : kernel.domains()) {
+                    if (d.state().equals("FAILED") && !failed.contains(d.name())) {
+                        failed.add(d.name());
+                        err.println("anyk chaos: warning: domain " + d.name() + " FAILED; restarting it for the check");
+                        kernel.restart(d.name());
+                    }
+                }
+                if (kernel.settled()) {
+                    return failed;
+                }
+            } catch (KernelException e) {
+                err.println("anyk chaos: warning: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        err.println("anyk chaos: warning: the kernel did not settle within " + millis + " ms");
+        return failed;
+    }
+
+    /**
+     * Recovery times of the restarts since {@code sinceMillis}: each RESTARTED's "in N ms", or else the time since its
+     * RESTARTING; sorted.
+     */
+    static List<Long> recoveryTimes(List<KernelHandle.Event> events, long sinceMillis) {
+        Map<String, Long> restarting = new HashMap<>();
+        List<Long> out = new ArrayList<>();
+        for (KernelHandle.Event e : events) {
+            if (e.timeMillis() < sinceMillis) {
+                continue;
+            }
+            if (e.type().equals("RESTARTING")) {
+                restarting.put(e.domain(), e.timeMillis());
+            } else if (e.type().equals("RESTARTED")) {
+                Long t0 = restarting.remove(e.domain());
+                Matcher m = IN_MS.matcher(e.message() == null ? "" : e.message());
+                if (m.find()) {
+                    out.add(Long.parseLong(m.group(1)));
+                } else if (t0 != null) {
+                    out.add(e.timeMillis() - t0);
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Nearest-rank percentile of a sorted list; 0 when empty. */
+    static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
+    }
+
+    private static void unmount(Posix px, PrintStream err) {
+        KernelException last = null;
+        for (int i = 0; i < 10; i++) {
+            try {
+                px.sync();
+                px.umount(EXT2_ROOT);
+                return;
+            } catch (KernelException e) {
+                last = e;
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        err.println("anyk chaos: warning: unmount " + EXT2_ROOT + ": "
+                + (last == null ? "interrupted" : last.getMessage()));
+    }
+
+    /** Runs {@code r} on its own thread for at most {@code millis}; false (and a warning) if it had to give up. */
+    private static boolean bounded(String what, Runnable r, long millis, PrintStream err) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } catch (Throwable x) {
+                failure.set(x);
+            }
+        }, "anyk-chaos-" + what.replace(' ', '-'));
+        t.setDaemon(true);
+        t.start();
+        if (!join(t, millis)) {
+            t.interrupt();
+            err.println("anyk chaos: warning: " + what + " did not end within " + millis + " ms; gave up on it");
+            join(t, 2000);
+            return false;
+        }
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+        return true;
+    }
+
+    private static boolean join(Thread t, long millis) {
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
+    }
+
+    private static String format(Map<String, ? extends Number> m) {
+        return m.isEmpty() ? "(none)" : m.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ", "(", ")"));
+    }
+}

@@ -1,0 +1,2 @@
+/** {@code anyk chaos}: fault injection under a verifying file workload. */
+package org.anykernel.launcher.chaos;

@@ -1,0 +1,86 @@
+package org.anykernel.launcher.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.anykernel.launcher.chaos.ChaosRun;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code anyk chaos}: boots a profile and runs a verifying file workload while faults are injected into its isolated
+ * domains; exit 0 if no acknowledged write was lost or changed.
+ */
+@Command(name = "chaos", description = {"Boots a profile and runs a verifying file workload on its tmpfs (and on an "
+        + "ext2 image with --image) while faults are injected, about once a second, into its isolated domains; then "
+        + "checks every file and prints a summary ending with one line",
+        "chaos: ops=N faults=N restarts=N recovery_p50=Xms recovery_p99=Yms lost=N mismatches=N",
+        "Exit 0 if nothing acknowledged was lost or changed, 1 otherwise, 2 on bad usage."},
+        footer = {"", "Example:", "  anyk chaos --profile microkernel --duration 60s --seed 7 --faults crash,hang"})
+final class ChaosCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Anyk anyk;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "microkernel",
+            description = "the profile to boot (default: ${DEFAULT-VALUE})")
+    private String profile;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s",
+            description = "how long to run the workload: 500ms, 60s, 2m (default: ${DEFAULT-VALUE})")
+    private String duration;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "seed of the workload and of the fault schedule (default: ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--faults", paramLabel = "KINDS", defaultValue = "crash,hang",
+            description = "fault kinds to inject, comma separated: crash, error, hang, delay "
+                    + "(default: ${DEFAULT-VALUE})")
+    private String faults;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "an ext2 image (mke2fs) to use as the disk sd0 and to run the workload on as well")
+    private Path image;
+
+    @Override
+    public Integer call() {
+        Duration d;
+        try {
+            d = ChaosRun.parseDuration(duration);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        List<String> kinds = new ArrayList<>();
+        for (String k : faults.split(",", -1)) {
+            String kind = k.strip().toLowerCase(Locale.ROOT);
+            if (!ChaosRun.KINDS.contains(kind)) {
+                return usage("--faults: unknown fault kind '" + k.strip() + "' (expected "
+                        + String.join(", ", ChaosRun.KINDS) + ")");
+            }
+            if (!kinds.contains(kind)) {
+                kinds.add(kind);
+            }
+        }
+        if (image != null && !Files.isRegularFile(image)) {
+            return usage("--image " + image + ": no such file");
+        }
+        return ChaosRun.run(new ChaosRun.Options(profile, d, seed, List.copyOf(kinds), image,
+                Failures.debugFromEnvironment()), anyk.out, anyk.err);
+    }
+
+    private int usage(String message) {
+        anyk.err.println("anyk chaos: " + message);
+        return Failures.USAGE;
+    }
+}

@@ -1,0 +1,92 @@
+package org.anykernel.launcher.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code anyk chaos}: a short run under crash and hang faults on the microkernel profile's tmpfs, and one on an ext2
+ * image (which e2fsck finds clean afterwards), lose nothing acknowledged; a bad fault kind is a usage error.
+ */
+class ChaosCommandTest {
+    private static final Pattern LAST = Pattern.compile("chaos: ops=(\\d+) faults=(\\d+) restarts=(\\d+) "
+            + "recovery_p50=(\\d+)ms recovery_p99=(\\d+)ms lost=(\\d+) mismatches=(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, List<String> out, List<String> err) {
+        Matcher last() {
+            String line = out.isEmpty() ? "" : out.get(out.size() - 1);
+            Matcher m = LAST.matcher(line);
+            assertTrue(m.matches(), () -> "last line: " + line + "\nstdout: " + out + "\nstderr: " + err);
+            return m;
+        }
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Anyk.run(args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        return new Result(code, out.toString(StandardCharsets.UTF_8).lines().toList(),
+                err.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    private static void host(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(new ArrayList<>(List.of(cmd))).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd) + " did not end");
+        assertEquals(0, p.exitValue(), () -> String.join(" ", cmd) + ":\n" + new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static void assertNothingLost(Result r) {
+        Matcher m = r.last();
+        assertEquals(0, r.code(), () -> "exit code; stdout: " + r.out() + "\nstderr: " + r.err());
+        assertTrue(Long.parseLong(m.group(2)) >= 1, () -> "no fault injected: " + r.out());
+        assertTrue(Long.parseLong(m.group(3)) >= 1, () -> "no restart: " + r.out());
+        assertEquals("0", m.group(6), () -> "lost: " + r.out() + "\n" + r.err());
+        assertEquals("0", m.group(7), () -> "mismatches: " + r.out() + "\n" + r.err());
+    }
+
+    @Test
+    void crashesAndHangsLoseNothingOnTmpfs() {
+        assertNothingLost(run("chaos", "--profile", "microkernel", "--duration", "8s", "--seed", "7",
+                "--faults", "crash,hang"));
+    }
+
+    @Test
+    void crashesAndHangsLoseNothingOnExt2AndLeaveItClean() throws Exception {
+        Path img = dir.resolve("chaos.img");
+        host("/usr/sbin/mke2fs", "-q", "-F", "-t", "ext2", img.toString(), "32M");
+        Result r = run("chaos", "--profile", "microkernel", "--duration", "8s", "--seed", "7",
+                "--faults", "crash,hang", "--image", img.toString());
+        r.last();
+        host("/usr/sbin/e2fsck", "-fn", img.toString());
+        assertNothingLost(r);
+    }
+
+    @Test
+    void anUnknownFaultKindIsAUsageError() {
+        Result r = run("chaos", "--faults", "crash,bogus", "--duration", "1s");
+        assertEquals(2, r.code());
+        assertEquals(List.of(), r.out());
+        assertEquals(1, r.err().size(), () -> "stderr: " + r.err());
+        assertTrue(r.err().get(0).contains("bogus"), r.err().get(0));
+    }
+}
