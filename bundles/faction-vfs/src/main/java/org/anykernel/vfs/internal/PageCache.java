@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.anykernel.base.api.Errno;
-import org.anykernel.base.api.KernelException;
 import org.anykernel.base.spi.KernelMemory;
 
 /**
@@ -411,9 +409,5 @@ final class PageCache {
         } finally {
             lock.unlock();
         }
-    }
-
-    static KernelException closed(String what) {
-        return new KernelException(Errno.ESTALE, what, "volume unmounted");
     }
 }

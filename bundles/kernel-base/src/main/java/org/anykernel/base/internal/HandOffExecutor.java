@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedTransferQueue;
 
-import org.anykernel.base.api.Errno;
-import org.anykernel.base.api.KernelException;
 import org.anykernel.base.spi.Hypercalls;
 
 /**
