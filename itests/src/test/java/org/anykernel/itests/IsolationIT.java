@@ -164,9 +164,14 @@ public class IsolationIT {
         for (int i = 0; i < 3; i++) {
             assertEquals(Errno.EIO, errno(() -> sys.read(zero, new byte[1])));
             int n = i;
-            Await.until("restart or failure " + n, 10_000,
-                    () -> domain().state() == DomainState.ACTIVE && domain().restarts() == n + 1
-                            || domain().state() == DomainState.FAILED);
+            try {
+                Await.until("restart or failure " + n, 10_000,
+                        () -> domain().state() == DomainState.ACTIVE && domain().restarts() == n + 1
+                                || domain().state() == DomainState.FAILED);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; domain " + domain() + "; events "
+                        + kernel.events(12), e);
+            }
         }
         Await.until("domain failed", 10_000, () -> domain().state() == DomainState.FAILED);
         assertEquals(2, domain().restarts());

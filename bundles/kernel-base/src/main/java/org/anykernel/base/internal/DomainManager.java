@@ -111,12 +111,16 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
 
     // ---- what is a driver, what is raw
 
-    /** Driver names by bundle id ("" for a bundle that is no driver): read once, headers are costly to build. */
-    private static final Map<Long, String> DRIVER_NAMES = new ConcurrentHashMap<>();
+    /**
+     * Driver names by bundle ("" for a bundle that is no driver): read once, headers are costly to build. Keyed by the
+     * bundle object, weakly: bundle ids repeat across frameworks in one JVM (tests start many), so an id would name
+     * another framework's bundle.
+     */
+    private static final Map<Bundle, String> DRIVER_NAMES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** Forgets the cached driver name of {@code b} (its manifest changed: an update). */
     static void forgetDriverName(Bundle b) {
-        DRIVER_NAMES.remove(b.getBundleId());
+        DRIVER_NAMES.remove(b);
     }
 
     /** The driver name a bundle's manifest declares, or null. */
@@ -124,8 +128,8 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
         if (b == null) {
             return null;
         }
-        String name = DRIVER_NAMES.computeIfAbsent(b.getBundleId(), id -> {
-            Dictionary<String, String> h = b.getHeaders("");
+        String name = DRIVER_NAMES.computeIfAbsent(b, x -> {
+            Dictionary<String, String> h = x.getHeaders("");
             String v = h == null ? null : h.get(DRIVER_HEADER);
             return v == null ? "" : v.trim();
         });
