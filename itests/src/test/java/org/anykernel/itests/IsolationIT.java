@@ -165,7 +165,7 @@ public class IsolationIT {
             assertEquals(Errno.EIO, errno(() -> sys.read(zero, new byte[1])));
             int n = i;
             try {
-                Await.until("restart or failure " + n, 10_000,
+                Await.until("restart or failure " + n, 20_000,
                         () -> domain().state() == DomainState.ACTIVE && domain().restarts() == n + 1
                                 || domain().state() == DomainState.FAILED);
             } catch (AssertionError e) {
