@@ -526,7 +526,6 @@ public final class AnykFileSystemProvider extends FileSystemProvider {
             } catch (KernelException e) {
                 throw Errors.map(e, t.toString(), null);
             }
-            boolean done = false;
             try {
                 byte[] buf = new byte[CHUNK];
                 while (true) {
@@ -552,16 +551,15 @@ public final class AnykFileSystemProvider extends FileSystemProvider {
                         off += w;
                     }
                 }
-                done = true;
+            } catch (IOException | RuntimeException failure) {
+                try {
+                    tp.unlink(t.sys()); // no half copy left behind
+                } catch (KernelException e) {
+                    failure.addSuppressed(e); // the copy's own failure is the one to report, with this one
+                }
+                throw failure;
             } finally {
                 tp.close(out);
-                if (!done) {
-                    try {
-                        tp.unlink(t.sys());
-                    } catch (KernelException e) {
-                        // the copy's own failure is the one to report
-                    }
-                }
             }
         } finally {
             sp.close(in);
