@@ -16,6 +16,17 @@ final class Account {
     private volatile long quota;
     private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int threadsMax = Integer.MAX_VALUE;
+    /** Told when a kernel thread of this account dies of an uncaught throwable, or a quota is hit. */
+    private volatile Watcher watcher;
+
+    /** What a domain wants to hear of its account: detection for the supervisor. */
+    interface Watcher {
+        /** A kernel thread ended with an uncaught throwable: the driver lost a thread it relies on. */
+        void threadDied(String thread, Throwable cause);
+
+        /** A charge or a thread was refused: the domain is at its quota. */
+        void quotaHit(String what);
+    }
 
     Account(String name, long quota) {
         this.name = name;
@@ -24,6 +35,25 @@ final class Account {
 
     String name() {
         return name;
+    }
+
+    void watch(Watcher w) {
+        watcher = w;
+    }
+
+    /** A kernel thread of this account died of {@code cause}. */
+    void threadDied(String thread, Throwable cause) {
+        Watcher w = watcher;
+        if (w != null) {
+            w.threadDied(thread, cause);
+        }
+    }
+
+    private void quotaHit(String what) {
+        Watcher w = watcher;
+        if (w != null) {
+            w.quotaHit(what);
+        }
     }
 
     long used() {
@@ -47,8 +77,9 @@ final class Account {
         do {
             now = used.get();
             if (now + bytes > q) {
-                throw new KernelException(Errno.ENOMEM, "domain " + name,
-                        "memory quota of " + q + " bytes exceeded (" + now + " used, " + bytes + " asked)");
+                String why = "memory quota of " + q + " bytes exceeded (" + now + " used, " + bytes + " asked)";
+                quotaHit(why);
+                throw new KernelException(Errno.ENOMEM, "domain " + name, why);
             }
         } while (!used.compareAndSet(now, now + bytes));
     }
@@ -67,8 +98,9 @@ final class Account {
         do {
             now = threads.get();
             if (now >= threadsMax) {
-                throw new KernelException(Errno.EAGAIN, "domain " + this.name,
-                        "thread quota of " + threadsMax + " reached (spawning " + name + ")");
+                String why = "thread quota of " + threadsMax + " reached (spawning " + name + ")";
+                quotaHit(why);
+                throw new KernelException(Errno.EAGAIN, "domain " + this.name, why);
             }
         } while (!threads.compareAndSet(now, now + 1));
     }

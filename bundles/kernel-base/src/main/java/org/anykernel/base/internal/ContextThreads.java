@@ -27,6 +27,9 @@ final class ContextThreads implements KernelThreads {
                 Account prev = ExecutionContext.enter(a);
                 try {
                     body.run();
+                } catch (RuntimeException | Error e) {
+                    a.threadDied(name, e); // detection: the supervisor decides (a restart, by policy)
+                    throw e;
                 } finally {
                     ExecutionContext.exit(prev);
                     a.giveThread();

@@ -108,6 +108,18 @@ final class Domain {
         this.host = host;
         this.supervisor = supervisor;
         this.account = new Account(name, descriptor.memoryQuota());
+        this.account.watch(new Account.Watcher() {
+            @Override
+            public void threadDied(String thread, Throwable cause) {
+                stats.fault();
+                supervisor.fault(Domain.this, "kernel thread " + thread, cause);
+            }
+
+            @Override
+            public void quotaHit(String what) {
+                supervisor.quota(Domain.this, what);
+            }
+        });
         apply(descriptor);
     }
 

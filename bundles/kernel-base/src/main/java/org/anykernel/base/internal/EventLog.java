@@ -45,7 +45,8 @@ final class EventLog {
             }
             ring.addLast(e);
         }
-        boolean bad = type.equals("FAULT") || type.equals("FAILED") || type.equals("HUNG") || type.equals("REJECTED");
+        boolean bad = type.equals("FAULT") || type.equals("FAILED") || type.equals("HUNG") || type.equals("REJECTED")
+                || type.equals("QUOTA") || type.equals("ROLLED_BACK");
         LOG.log(bad ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "domain {0}: {1} {2}", domain,
                 type.toLowerCase(), message);
         Object admin = eventAdmin == null || !eventAdminUsable ? null : eventAdmin.getService();

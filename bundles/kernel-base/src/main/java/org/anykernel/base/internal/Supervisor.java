@@ -80,6 +80,23 @@ final class Supervisor {
         }
     }
 
+    /** When each domain last reported its quota hit (millis), so a busy domain does not flood the events. */
+    private final java.util.Map<String, Long> quotaReported = new ConcurrentHashMap<>();
+
+    /**
+     * A domain is at its memory or thread quota: one {@code QUOTA} event per domain per second, and the health shows
+     * it. No restart: a full domain is not a faulty one (the callers get {@code ENOMEM} or {@code EAGAIN}).
+     */
+    void quota(Domain d, String what) {
+        long now = System.currentTimeMillis();
+        Long last = quotaReported.get(d.name());
+        if (last == null || now - last >= 1000) {
+            quotaReported.put(d.name(), now);
+            d.setLastFault("quota: " + what);
+            events.post("QUOTA", d.name(), what);
+        }
+    }
+
     /** A call overran its watchdog. */
     void hung(Domain d, String where, long millis) {
         if (d.state() != DomainState.ACTIVE) {
