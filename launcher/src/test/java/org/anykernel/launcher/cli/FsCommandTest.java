@@ -273,8 +273,9 @@ class FsCommandTest {
         assertTrue(r.out().contains("ext2 /dev/sd0 mounted on /mnt"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("lrwxrwxrwx") && l.endsWith("link -> a.txt")), r.out());
         assertTrue(r.out().contains("hello\n"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("/dev/sd0") && l.contains("/mnt") && l.contains("ext2")),
-                r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("/dev/sd0") && l.contains("/mnt") && l.contains("ext2")
+                && l.contains("page cache")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("page cache: ") && l.contains(" misses")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("/dev/sd0") && l.contains("64M") && l.contains("blk (isolated)")),
                 r.out());
         // the kernel's shutdown unmounted the volume before its driver stopped: clean, and the write is there

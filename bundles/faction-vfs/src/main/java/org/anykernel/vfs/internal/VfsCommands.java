@@ -59,7 +59,7 @@ public final class VfsCommands {
         return target + " unmounted\n";
     }
 
-    @Descriptor("the mount table: source, mount point, type, flags, open files, domain of the driver")
+    @Descriptor("the mount table: source, mount point, type, flags, open files; the page cache's use")
     public String mounts() {
         Vfs vfs = faction.of("global");
         if (vfs == null) {
@@ -67,10 +67,16 @@ public final class VfsCommands {
         }
         StringBuilder sb = new StringBuilder();
         for (Mount m : vfs.mounts()) {
-            sb.append(String.format("%-12s on %-16s type %-6s (%s) %d open%n", m.source, m.path, m.type,
-                    m.readOnly ? "ro" : "rw", m.open.size()));
+            sb.append(String.format("%-12s on %-16s type %-6s (%s) %d open%s%n", m.source, m.path, m.type,
+                    m.readOnly ? "ro" : "rw", m.open.size(), m.cache != null ? ", page cache" : ""));
         }
-        return sb.isEmpty() ? "nothing mounted\n" : sb.toString();
+        if (sb.isEmpty()) {
+            return "nothing mounted\n";
+        }
+        long[] c = vfs.cacheStats();
+        sb.append(String.format("page cache: %d pages (%d KiB), %d dirty, %d hits, %d misses, %d written back%n",
+                c[0], c[0] * PageCache.PAGE / 1024, c[1], c[2], c[3], c[4]));
+        return sb.toString();
     }
 
     @Descriptor("list a directory")
