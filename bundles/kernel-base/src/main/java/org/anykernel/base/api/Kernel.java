@@ -47,6 +47,16 @@ public interface Kernel {
      */
     String replace(String driver, String location);
 
+    /**
+     * A live update: as {@link #replace}, and the running build's services hand their state over to the new build's
+     * ({@code StateTransfer}) while the domain's calls are held, so nothing is lost and no call fails.
+     *
+     * @param location the new build, or null to install the running build again
+     * @throws KernelException {@code EOPNOTSUPP} for a driver whose services cannot hand over their state,
+     *                         {@code EIO} when rolled back (the previous build got the state back)
+     */
+    String update(String driver, String location);
+
     /** Restarts a domain now (also one that is FAILED), as its supervisor would. */
     void restart(String domain);
 

@@ -220,6 +220,24 @@ final class Domain {
         return new Mode(nd, ex, new Semaphore(nd.vcpus()), new AtomicReferenceArray<>(nd.vcpus()));
     }
 
+    /**
+     * A planned stop (a live update, a replace): fresh threads take the calls from now on, while the old ones finish
+     * what was queued and running, without interrupts; waits at most {@code millis} for them.
+     *
+     * @return whether every old thread ended in time
+     */
+    boolean drainThreads(long millis) {
+        Mode old;
+        synchronized (this) {
+            old = mode;
+            mode = newMode(old.descriptor());
+            if (old.executor() != null) {
+                old.executor().drain();
+            }
+        }
+        return old.executor() == null || old.executor().awaitEnd(millis);
+    }
+
     /** Restart: fails what is queued, abandons the old threads, starts fresh ones. */
     synchronized void resetThreads(String why) {
         Mode old = mode;

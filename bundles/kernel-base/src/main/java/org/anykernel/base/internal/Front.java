@@ -38,6 +38,8 @@ final class Front implements InvocationHandler {
     private final Object proxy;
     private final Object lock = new Object();
     private volatile Object target;
+    /** Set while a live update holds this front's calls (see {@link #suspend}). */
+    private volatile boolean suspended;
     private volatile Domain domain;
     private ServiceReference<?> rawRef;
     private ServiceObjects<Object> rawObjects;
@@ -100,10 +102,39 @@ final class Front implements InvocationHandler {
         }
         Object t = target;
         Domain d = domain;
-        if (t == null) {
+        if (t == null || suspended) {
             t = awaitTarget(d, m);
         }
         return d.call(this, t, m, args == null ? new Object[0] : args);
+    }
+
+    /** Calls wait (bounded by the hold time) even while there is a driver object: a live update is under way. */
+    void suspend() {
+        suspended = true;
+    }
+
+    /** Lets the waiting calls go on, to the driver object there is now. */
+    void resume() {
+        synchronized (lock) {
+            suspended = false;
+            lock.notifyAll();
+        }
+    }
+
+    /** The driver whose service this fronts. */
+    String driver() {
+        return key.driver;
+    }
+
+    /** What service this is, for messages ({@code FileSystem of fs-ext2}). */
+    String describeService() {
+        String iface = key.interfaces.isEmpty() ? key.component : key.interfaces.get(0);
+        return iface.substring(iface.lastIndexOf('.') + 1) + " of " + key.driver;
+    }
+
+    /** The driver object calls go to now, or null while it is away. */
+    Object target() {
+        return target;
     }
 
     /** Whether {@code t} is still the driver object calls go to (not stopped or replaced since). */
@@ -114,7 +145,7 @@ final class Front implements InvocationHandler {
     /** The driver object now, waiting (bounded by the hold time) while it is away: for replayed calls. */
     Object currentTarget(Domain d, Method m) {
         Object t = target;
-        return t != null ? t : awaitTarget(d, m);
+        return t != null && !suspended ? t : awaitTarget(d, m);
     }
 
     private Object awaitTarget(Domain d, Method m) {
@@ -133,7 +164,7 @@ final class Front implements InvocationHandler {
         long hold = d.descriptor().holdMillis();
         long deadline = System.nanoTime() + hold * 1_000_000;
         synchronized (lock) {
-            while (target == null) {
+            while (target == null || suspended) {
                 if (d.state() == org.anykernel.base.api.DomainState.FAILED) {
                     throw new KernelException(Errno.ENXIO, describe(m), "domain " + d.name() + " is stopped");
                 }

@@ -57,6 +57,11 @@ final class GlobalKernel implements Kernel {
     }
 
     @Override
+    public String update(String driver, String location) {
+        return new Replacer(manager, supervisor, events).update(driver, location);
+    }
+
+    @Override
     public void restart(String domain) {
         Domain d = manager.domain(domain);
         supervisor.restartNow(d, "kernel:restart");

@@ -79,6 +79,24 @@ final class HandOffExecutor {
         }
     }
 
+    /** Waits (at most {@code millis}) for the workers to end after {@link #drain}; whether they all did. */
+    boolean awaitEnd(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        for (Thread w : workers) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            try {
+                if (left <= 0) {
+                    return !w.isAlive() && workers.stream().noneMatch(Thread::isAlive);
+                }
+                w.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return workers.stream().noneMatch(Thread::isAlive);
+    }
+
     /** Re-placement: takes no more calls, runs what is queued, then lets the workers end. */
     void drain() {
         accepting = false;

@@ -19,7 +19,7 @@ import org.apache.felix.service.command.Descriptor;
 /** The {@code kernel:} shell commands. Each returns its text; the shell prints it. */
 public final class KernelCommands {
     /** Command names, for the {@code osgi.command.function} property. */
-    static final String[] FUNCTIONS = {"domains", "services", "ps", "place", "replace", "restart", "health", "stats", "events",
+    static final String[] FUNCTIONS = {"domains", "services", "ps", "place", "replace", "update", "restart", "health", "stats", "events",
         "syscalls", "fault"};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
@@ -94,6 +94,17 @@ public final class KernelCommands {
     public String replace(@Descriptor("driver name, bundle symbolic name, or domain") String driver,
             @Descriptor("the new build: file:PATH, a path, or mvn:GROUP/ARTIFACT/VERSION") String location) {
         return "replaced: " + kernel.replace(driver, location) + "\n";
+    }
+
+    @Descriptor("live update of a driver: its state handed over to the running build installed again")
+    public String update(@Descriptor("driver name, bundle symbolic name, or domain") String driver) {
+        return "updated: " + kernel.update(driver, null) + "\n";
+    }
+
+    @Descriptor("live update of a driver to another build: its state handed over; rolled back if the new one fails")
+    public String update(@Descriptor("driver name, bundle symbolic name, or domain") String driver,
+            @Descriptor("the new build: file:PATH, a path, or mvn:GROUP/ARTIFACT/VERSION") String location) {
+        return "updated: " + kernel.update(driver, location) + "\n";
     }
 
     @Descriptor("restart a domain now (also a failed one)")

@@ -15,6 +15,7 @@ import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
+import org.anykernel.base.spi.StateTransfer;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
@@ -49,10 +50,34 @@ final class Replacer {
      *         restarting, {@code EIO} when the new build was rolled back (the message says why)
      */
     String replace(String what, String location) {
+        return swap(what, location, false);
+    }
+
+    /**
+     * A live update: as {@link #replace}, but the running build's services hand their state to the new build's
+     * ({@link StateTransfer}) while the calls are held; {@code location} null installs the running build again.
+     *
+     * @throws KernelException {@code EOPNOTSUPP} if the driver's services cannot transfer their state (nothing
+     *         changed), {@code EIO} when rolled back (the previous build got the state back)
+     */
+    String update(String what, String location) {
+        return swap(what, location, true);
+    }
+
+    private String swap(String what, String location, boolean transfer) {
         Bundle b = find(what);
         Domain d = manager.domainOf(b);
         String driver = DomainManager.driverName(b);
-        Path next = resolve(location);
+        Path next = location == null ? null : resolve(location);
+        List<Front> fronts = d.fronts().stream().filter(f -> driver.equals(f.driver())).toList();
+        if (transfer) {
+            for (Front f : fronts) {
+                if (!(f.target() instanceof StateTransfer)) {
+                    throw new KernelException(Errno.EOPNOTSUPP, "update " + driver, "its service " + f.describeService()
+                            + " cannot hand over its state (no StateTransfer): use kernel:replace");
+                }
+            }
+        }
         Path backup;
         try {
             backup = Files.createTempFile("anyk-replace-" + driver + "-", ".jar");
@@ -64,6 +89,7 @@ final class Replacer {
         }
         long t0 = System.nanoTime();
         String oldVersion = b.getVersion().toString();
+        List<Front> suspended = new java.util.ArrayList<>();
         try {
             try {
                 saveCurrent(b, backup);
@@ -71,30 +97,79 @@ final class Replacer {
                 throw new KernelException(Errno.EIO, "replace " + driver, "cannot save the running build of "
                         + b.getSymbolicName() + ": " + e.getMessage());
             }
+            String op = transfer ? "update" : "replace";
             d.setState(DomainState.RESTARTING);
-            events.post("REPLACING", d.name(), driver + " " + oldVersion + " with " + location);
-            d.resetThreads("domain " + d.name() + ": " + driver + " being replaced");
-            String failure = install(b, d, driver, next);
+            events.post(transfer ? "UPDATING" : "REPLACING", d.name(), driver + " " + oldVersion + " with "
+                    + (location == null ? "the same build" : location));
+            // quiesce: new calls wait at the fronts; queued and running ones finish on the old threads, uninterrupted
+            fronts.forEach(Front::suspend);
+            suspended.addAll(fronts);
+            if (!d.drainThreads(d.descriptor().watchdogMillis())) {
+                d.resetThreads("domain " + d.name() + ": calls still running after the watchdog time");
+            }
+            java.util.Map<Front, java.util.Map<String, Object>> states = new java.util.HashMap<>();
+            if (transfer) {
+                inDomain(d, () -> fronts.forEach(f -> states.put(f, ((StateTransfer) f.target()).exportState())));
+            }
+            String failure = install(b, d, driver, next == null ? backup : next);
+            if (failure == null && transfer) {
+                failure = importStates(d, states);
+            }
             if (failure != null) {
                 String back = install(b, d, driver, backup);
+                if (back == null && transfer) {
+                    back = importStates(d, states);
+                }
                 finish(d);
                 String why = failure + (back == null ? "" : "; putting the previous build back failed too: " + back);
                 events.post("ROLLED_BACK", d.name(), driver + ": " + why);
-                throw new KernelException(Errno.EIO, "replace " + driver, "rolled back to " + oldVersion + ": " + why);
+                throw new KernelException(Errno.EIO, op + " " + driver, "rolled back to " + oldVersion + ": " + why);
             }
             finish(d);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             String line = driver + " " + oldVersion + " -> " + b.getVersion() + " in domain " + d.name() + ", calls held "
-                    + ms + " ms";
-            events.post("REPLACED", d.name(), line);
+                    + ms + " ms" + (transfer ? ", state of " + states.size() + " service(s) handed over" : "");
+            events.post(transfer ? "UPDATED" : "REPLACED", d.name(), line);
             return line;
         } finally {
+            suspended.forEach(Front::resume);
             supervisor.endExclusive(d);
             try {
                 Files.deleteIfExists(backup);
             } catch (IOException e) {
                 backup.toFile().deleteOnExit();
             }
+        }
+    }
+
+    /** Gives each front's new driver object its state; null if all took it, else why not. */
+    private String importStates(Domain d, java.util.Map<Front, java.util.Map<String, Object>> states) {
+        String[] failure = new String[1];
+        inDomain(d, () -> {
+            for (var e : states.entrySet()) {
+                Object t = e.getKey().target();
+                if (!(t instanceof StateTransfer st)) {
+                    failure[0] = "the new build's " + e.getKey().describeService() + " cannot take the state";
+                    return;
+                }
+                try {
+                    st.importState(e.getValue());
+                } catch (RuntimeException x) {
+                    failure[0] = "the new build did not take the state: " + LaunchMessages.oneLine(x);
+                    return;
+                }
+            }
+        });
+        return failure[0];
+    }
+
+    /** Runs {@code r} as the domain's code (its memory account, its base-kept objects). */
+    private static void inDomain(Domain d, Runnable r) {
+        Account prev = ExecutionContext.enter(d.account());
+        try {
+            r.run();
+        } finally {
+            ExecutionContext.exit(prev);
         }
     }
 

@@ -14,6 +14,7 @@ import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
 import org.anykernel.base.spi.KernelObjects;
 import org.anykernel.base.spi.OpenFile;
+import org.anykernel.base.spi.StateTransfer;
 import org.anykernel.vfs.api.FileSystem;
 import org.anykernel.vfs.api.SetAttr;
 import org.osgi.service.component.annotations.Activate;
@@ -37,8 +38,8 @@ import org.osgi.service.component.annotations.ServiceScope;
  * {@code ENOSPC} only when nothing could be written; {@code fsync} writes back the whole volume, not one inode; the
  * backup superblocks and descriptor tables are left as {@code mke2fs} wrote them (as the Linux ext2 driver does).
  */
-@Component(scope = ServiceScope.PROTOTYPE, property = FileSystem.TYPE + "=ext2")
-public final class Ext2FileSystem implements FileSystem {
+@Component(service = FileSystem.class, scope = ServiceScope.PROTOTYPE, property = FileSystem.TYPE + "=ext2")
+public final class Ext2FileSystem implements FileSystem, StateTransfer {
     /** Buffer cache blocks per volume unless {@code cache=N} says otherwise. */
     public static final int DEFAULT_CACHE_BLOCKS = 1024;
     /** The longest wait for a volume's lock. */
@@ -50,7 +51,13 @@ public final class Ext2FileSystem implements FileSystem {
     /** The mounted volumes by handle: the driver's whole state, kept in the base under a kernel. */
     static final class Mounts {
         final Map<Long, Volume> volumes = new ConcurrentHashMap<>();
+        /** How each volume was mounted: what a new build needs to mount it again (a live update). */
+        final Map<Long, Args> args = new ConcurrentHashMap<>();
         final AtomicLong nextHandle = new AtomicLong(1);
+    }
+
+    /** A mount's arguments. */
+    record Args(OpenFile device, String source, boolean readOnly, int cache) {
     }
 
     private final int defaultCache;
@@ -151,7 +158,46 @@ public final class Ext2FileSystem implements FileSystem {
             throw new KernelException(Errno.EUCLEAN, String.valueOf(source) + ": cannot mount: " + e, e);
         }
         mounts().volumes.put(handle, v);
+        mounts().args.put(handle, new Args(device, source, readOnly, cache));
         return handle;
+    }
+
+    /**
+     * A live update: every volume is unmounted cleanly (all written back) and handed over as what it takes to mount
+     * it again under the same handle (its device, source, mode, cache size). ext2's inode numbers are on the disk, so
+     * the VFS's handles into it stay valid; inodes open but without names are not handed over (the new build sees
+     * them as the disk has them).
+     */
+    @Override
+    public Map<String, Object> exportState() {
+        List<Object> vols = new java.util.ArrayList<>();
+        for (Long handle : new java.util.TreeSet<>(mounts().volumes.keySet())) {
+            Args a = mounts().args.get(handle);
+            unmount(handle);
+            vols.add(Map.of("handle", handle, "device", a.device(), "source", String.valueOf(a.source()),
+                    "readOnly", a.readOnly(), "cache", a.cache()));
+        }
+        return Map.of("format", "fs-ext2/1", "volumes", vols, "nextHandle", mounts().nextHandle.get());
+    }
+
+    @Override
+    public void importState(Map<String, Object> state) {
+        if (!"fs-ext2/1".equals(state.get("format"))) {
+            throw new KernelException(Errno.EINVAL, "ext2 state", "unknown format " + state.get("format"));
+        }
+        for (Object o : (List<?>) state.get("volumes")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            long handle = (Long) m.get("handle");
+            OpenFile device = (OpenFile) m.get("device");
+            String source = (String) m.get("source");
+            boolean readOnly = (Boolean) m.get("readOnly");
+            int cache = (Integer) m.get("cache");
+            Volume v = Volume.mount(handle, device, source, readOnly, cache);
+            mounts().volumes.put(handle, v);
+            mounts().args.put(handle, new Args(device, source, readOnly, cache));
+        }
+        long next = (Long) state.get("nextHandle");
+        mounts().nextHandle.accumulateAndGet(next, Math::max);
     }
 
     private Volume volume(long vol) {
@@ -202,6 +248,7 @@ public final class Ext2FileSystem implements FileSystem {
                 v.unmount();
             } finally {
                 mounts().volumes.remove(vol);
+                mounts().args.remove(vol);
             }
         });
     }

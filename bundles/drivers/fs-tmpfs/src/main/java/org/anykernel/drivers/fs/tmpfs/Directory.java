@@ -69,6 +69,26 @@ final class Directory {
     }
 
     /** Removes the entry {@code e} (one of this directory's). */
+    /** Puts back an entry as it was (a live update): entries come in the order they had, with their numbers. */
+    void restore(String name, Inode node, long seq, long charge) {
+        Entry e = new Entry(name, node, seq, charge);
+        names.put(name, e);
+        if (length == order.length) {
+            order = Arrays.copyOf(order, length * 2);
+        }
+        order[length++] = e;
+        nextSeq = Math.max(nextSeq, seq + 1);
+    }
+
+    /** The sequence number the next entry gets (kept across a live update, so cookies stay valid). */
+    long nextSeq() {
+        return nextSeq;
+    }
+
+    void setNextSeq(long seq) {
+        nextSeq = Math.max(nextSeq, seq);
+    }
+
     void remove(Entry e) {
         names.remove(e.name);
         e.dead = true;

@@ -95,4 +95,13 @@ final class InodeTable {
     int size() {
         return size;
     }
+
+    /** Every inode, in no particular order. */
+    void forEach(java.util.function.Consumer<Inode> action) {
+        for (Inode n : vals) {
+            if (n != null) {
+                action.accept(n);
+            }
+        }
+    }
 }

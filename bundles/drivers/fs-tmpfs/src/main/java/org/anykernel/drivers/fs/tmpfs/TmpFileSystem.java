@@ -9,6 +9,7 @@ import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
 import org.anykernel.base.spi.KernelMemory;
 import org.anykernel.base.spi.KernelObjects;
+import org.anykernel.base.spi.StateTransfer;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.vfs.api.FileSystem;
 import org.anykernel.vfs.api.SetAttr;
@@ -29,8 +30,8 @@ import org.osgi.service.component.annotations.ServiceScope;
  * lookup or boxing and an old handle never finds a later volume in the same slot ({@code ESTALE}). The work is the
  * {@link Volume}'s; see there for locking and accounting. Mount options are {@link MountOptions}'.
  */
-@Component(scope = ServiceScope.PROTOTYPE, property = FileSystem.TYPE + "=tmpfs")
-public final class TmpFileSystem implements FileSystem {
+@Component(service = FileSystem.class, scope = ServiceScope.PROTOTYPE, property = FileSystem.TYPE + "=tmpfs")
+public final class TmpFileSystem implements FileSystem, StateTransfer {
     /** Bits of a handle that are its slot. */
     private static final int SLOT_BITS = 16;
     private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
@@ -104,6 +105,53 @@ public final class TmpFileSystem implements FileSystem {
             if (v != null) {
                 v.unmount();
             }
+        }
+    }
+
+    /**
+     * A live update: every volume as values (see {@link Volume#export}), then unmounted here (its memory given
+     * back: the new build charges it again).
+     */
+    @Override
+    public java.util.Map<String, Object> exportState() {
+        Table t = table();
+        java.util.List<Object> vols = new java.util.ArrayList<>();
+        Volume[] all;
+        long mounted;
+        synchronized (t) {
+            all = t.slots;
+            mounted = t.mounts;
+            for (Volume v : all) {
+                if (v != null) {
+                    vols.add(v.export());
+                }
+            }
+            t.slots = new Volume[4];
+        }
+        for (Volume v : all) {
+            if (v != null) {
+                v.unmount();
+            }
+        }
+        return java.util.Map.of("format", "fs-tmpfs/1", "volumes", vols, "mounts", mounted);
+    }
+
+    @Override
+    public void importState(java.util.Map<String, Object> state) {
+        if (!"fs-tmpfs/1".equals(state.get("format"))) {
+            throw new KernelException(Errno.EINVAL, "tmpfs state", "unknown format " + state.get("format"));
+        }
+        Table t = table();
+        synchronized (t) {
+            for (Object o : (List<?>) state.get("volumes")) {
+                @SuppressWarnings("unchecked")
+                Volume v = Volume.restore((java.util.Map<String, Object>) o, memory);
+                int slot = (int) (v.handle & SLOT_MASK);
+                Volume[] copy = java.util.Arrays.copyOf(t.slots, Math.max(t.slots.length, Integer.highestOneBit(slot) * 2 + 2));
+                copy[slot] = v;
+                t.slots = copy;
+            }
+            t.mounts = Math.max(t.mounts, (Long) state.get("mounts"));
         }
     }
 

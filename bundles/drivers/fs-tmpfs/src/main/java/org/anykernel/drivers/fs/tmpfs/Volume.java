@@ -64,6 +64,22 @@ final class Volume {
     private boolean alive = true;
     private final Inode root;
 
+    /** A volume rebuilt from an exported one ({@link #restore}): no root made here. */
+    private Volume(long handle, String source, boolean readOnly, long maxPages, long maxInodes, KernelMemory memory,
+                   java.util.Map<Long, Inode> inodes, long rootIno, long nextIno, long pages, long charge) {
+        this.handle = handle;
+        this.source = source;
+        this.readOnly = readOnly;
+        this.maxPages = maxPages;
+        this.maxInodes = maxInodes;
+        this.memory = memory;
+        charge(charge);
+        pagesUsed.set(pages);
+        inodes.values().forEach(table::put);
+        this.nextIno = nextIno;
+        this.root = inodes.get(rootIno);
+    }
+
     Volume(long handle, String source, boolean readOnly, MountOptions options, KernelMemory memory) {
         this.handle = handle;
         this.source = source;
@@ -799,6 +815,99 @@ final class Volume {
     }
 
     /** Forgets everything and gives back all the memory charged; every handle becomes {@code ESTALE}. */
+    /**
+     * The whole volume as values (a live update, {@code StateTransfer}): its limits and every inode with its
+     * attributes, open count, pages, symbolic link target or directory entries (with their sequence numbers, so
+     * readdir positions stay valid). Everything a new build of the driver needs to rebuild it under the same handle.
+     */
+    java.util.Map<String, Object> export() {
+        long s = lock.writeLock();
+        try {
+            java.util.List<Object> inodes = new java.util.ArrayList<>();
+            table.forEach(n -> {
+                java.util.Map<String, Object> m = new java.util.HashMap<>();
+                m.put("ino", n.ino);
+                m.put("attrs", new long[] {n.mode, n.uid, n.gid, n.nlink, n.size, n.atimeNs, n.mtimeNs, n.ctimeNs,
+                    n.openCount, n.charge});
+                if (n.target != null) {
+                    m.put("target", n.target);
+                }
+                if (n.pages != null) {
+                    java.util.Map<Long, byte[]> pages = new java.util.TreeMap<>();
+                    for (long i = n.pages.nextPresent(0); i >= 0; i = n.pages.nextPresent(i + 1)) {
+                        pages.put(i, n.pages.get(i).clone());
+                    }
+                    m.put("pages", pages);
+                }
+                if (n.dir != null) {
+                    java.util.List<Object> entries = new java.util.ArrayList<>();
+                    for (int i = 0; i < n.dir.length(); i++) {
+                        Directory.Entry e = n.dir.at(i);
+                        if (!e.dead) {
+                            entries.add(java.util.List.of(e.name, e.node.ino, e.seq, e.charge));
+                        }
+                    }
+                    m.put("entries", entries);
+                    m.put("nextSeq", n.dir.nextSeq());
+                    m.put("parent", n.dir.parent.ino);
+                }
+                inodes.add(m);
+            });
+            return java.util.Map.of("handle", handle, "source", source, "readOnly", readOnly, "maxPages", maxPages,
+                    "maxInodes", maxInodes, "nextIno", nextIno, "root", root.ino, "inodes", inodes);
+        } finally {
+            lock.unlockWrite(s);
+        }
+    }
+
+    /** Rebuilds an exported volume, charging its memory again ({@code ENOMEM} past the quota: nothing kept). */
+    static Volume restore(java.util.Map<String, Object> m, KernelMemory memory) {
+        java.util.Map<Long, Inode> inodes = new java.util.HashMap<>();
+        java.util.List<?> list = (java.util.List<?>) m.get("inodes");
+        long pages = 0;
+        long charge = 0;
+        for (Object o : list) {
+            java.util.Map<?, ?> im = (java.util.Map<?, ?>) o;
+            long[] a = (long[]) im.get("attrs");
+            Directory dir = im.containsKey("entries") ? new Directory(null) : null;
+            Inode n = new Inode((Long) im.get("ino"), (int) a[0], (int) a[1], (int) a[2], a[5], a[9], dir,
+                    (String) im.get("target"), a[4]);
+            n.nlink = a[3];
+            n.atimeNs = a[5];
+            n.mtimeNs = a[6];
+            n.ctimeNs = a[7];
+            n.openCount = (int) a[8];
+            charge += a[9];
+            @SuppressWarnings("unchecked")
+            java.util.Map<Long, byte[]> ps = (java.util.Map<Long, byte[]>) im.get("pages");
+            if (ps != null) {
+                n.pages = new Pages();
+                for (var e : ps.entrySet()) {
+                    n.pages.put(e.getKey(), e.getValue());
+                }
+                pages += ps.size();
+            }
+            inodes.put(n.ino, n);
+        }
+        for (Object o : list) {
+            java.util.Map<?, ?> im = (java.util.Map<?, ?>) o;
+            if (!im.containsKey("entries")) {
+                continue;
+            }
+            Inode d = inodes.get((Long) im.get("ino"));
+            d.dir.parent = inodes.get((Long) im.get("parent"));
+            for (Object eo : (java.util.List<?>) im.get("entries")) {
+                java.util.List<?> e = (java.util.List<?>) eo;
+                d.dir.restore((String) e.get(0), inodes.get((Long) e.get(1)), (Long) e.get(2), (Long) e.get(3));
+                charge += (Long) e.get(3);
+            }
+            d.dir.setNextSeq((Long) im.get("nextSeq"));
+        }
+        return new Volume((Long) m.get("handle"), (String) m.get("source"), (Boolean) m.get("readOnly"),
+                (Long) m.get("maxPages"), (Long) m.get("maxInodes"), memory, inodes, (Long) m.get("root"),
+                (Long) m.get("nextIno"), pages, charge + pages * PAGE);
+    }
+
     void unmount() {
         long s = lock.writeLock();
         try {

@@ -1042,6 +1042,56 @@ class TmpFileSystemTest {
         assertEquals(before, mem.used(), "unmount gives it all back");
     }
 
+    @Test
+    void aNewBuildTakesOverTheVolumesWithTheirHandlesInodesAndCookies() {
+        long before = mem.used();
+        TmpFileSystem old = new TmpFileSystem(mem);
+        long v = old.mount(null, "handed", false, "size=1M");
+        long root = old.root(v);
+        long d = old.create(v, root, "d", Sys.S_IFDIR | 0750, 7, 8).ino();
+        long f = old.create(v, d, "f", REG, 7, 8).ino();
+        byte[] data = new byte[10_000];
+        new java.util.Random(5).nextBytes(data);
+        old.write(v, f, 5 << 20 >> 4, data, 0, data.length);
+        old.symlink(v, d, "ln", "f", 0, 0);
+        for (int i = 0; i < 40; i++) {
+            old.create(v, d, "x" + i, REG, 0, 0);
+        }
+        long orphan = old.create(v, root, "orphan", REG, 0, 0).ino();
+        old.open(v, orphan);
+        old.write(v, orphan, 0, data, 0, 100);
+        old.unlink(v, root, "orphan", false);
+        List<DirEntry> firstHalf = old.readdir(v, d, 0, 20);
+        long cookie = firstHalf.get(firstHalf.size() - 1).next();
+        Stat fStat = old.getattr(v, f);
+        long used = mem.used();
+
+        java.util.Map<String, Object> state = old.exportState();
+        assertEquals(before, mem.used(), "the old build let go of everything");
+        TmpFileSystem next = new TmpFileSystem(mem);
+        next.importState(state);
+        assertEquals(used, mem.used(), "the new build holds exactly as much");
+        assertEquals(fStat, next.getattr(v, f));
+        byte[] back = new byte[data.length];
+        assertEquals(data.length, next.read(v, f, 5 << 20 >> 4, back, 0, back.length));
+        assertArrayEquals(data, back);
+        assertEquals("f", next.readlink(v, next.lookup(v, d, "ln").ino()));
+        List<DirEntry> rest = next.readdir(v, d, cookie, 100);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        firstHalf.forEach(e -> seen.add(e.name()));
+        rest.forEach(e -> assertTrue(seen.add(e.name()), "once: " + e.name()));
+        assertEquals(2 + 40 + 2, seen.size(), "the readdir position survived: " + seen);
+        assertEquals(0, next.getattr(v, orphan).nlink());
+        assertEquals(100, next.read(v, orphan, 0, back, 0, 100), "the unlinked open file is still there");
+        next.close(v, orphan);
+        assertErrno(Errno.ESTALE, () -> next.getattr(v, orphan));
+        long g = next.create(v, d, "g", REG, 0, 0).ino();
+        assertTrue(g > orphan, "inode numbers go on where they were");
+        next.unmount(v);
+        assertEquals(before, mem.used());
+        assertErrno(Errno.EINVAL, () -> next.importState(java.util.Map.of("format", "other")));
+    }
+
     // ---- the linker and the internals ----
 
     @Test
