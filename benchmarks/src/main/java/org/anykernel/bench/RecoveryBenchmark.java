@@ -59,6 +59,8 @@ public class RecoveryBenchmark {
         Object clear;
         int fd;
         final byte[] buf = new byte[4096];
+        /** The pause calls saw in each live update, as the kernel reports it ("calls held N ms"). */
+        final List<Long> pauses = new java.util.ArrayList<>();
 
         @Setup(Level.Trial)
         public void boot() throws Exception {
@@ -127,6 +129,12 @@ public class RecoveryBenchmark {
 
         @TearDown(Level.Trial)
         public void stop() throws Exception {
+            if (!pauses.isEmpty()) {
+                List<Long> p = pauses.stream().sorted().toList();
+                System.out.println("live update pause (calls held, as the kernel reports it) over " + p.size()
+                        + " updates: p50 " + p.get(p.size() / 2) + " ms, p99 " + p.get(Math.min(p.size() - 1,
+                        (int) Math.ceil(p.size() * 0.99) - 1)) + " ms, max " + p.get(p.size() - 1) + " ms");
+            }
             try {
                 embedded.getClass().getMethod("close").invoke(embedded);
             } finally {
@@ -162,6 +170,11 @@ public class RecoveryBenchmark {
 
     @Benchmark
     public Object liveUpdateTmpfs(Booted b) {
-        return b.call(b.update, "fs-tmpfs", null);
+        String line = (String) b.call(b.update, "fs-tmpfs", null);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("calls held (\\d+) ms").matcher(line);
+        if (m.find()) {
+            b.pauses.add(Long.parseLong(m.group(1)));
+        }
+        return line;
     }
 }

@@ -87,7 +87,7 @@ final class Replacer {
         if (!supervisor.beginExclusive(d)) {
             throw new KernelException(Errno.EBUSY, "replace " + driver, "domain " + d.name() + " is restarting");
         }
-        long t0 = System.nanoTime();
+        long t0 = 0;
         String oldVersion = b.getVersion().toString();
         List<Front> suspended = new java.util.ArrayList<>();
         try {
@@ -102,6 +102,7 @@ final class Replacer {
             events.post(transfer ? "UPDATING" : "REPLACING", d.name(), driver + " " + oldVersion + " with "
                     + (location == null ? "the same build" : location));
             // quiesce: new calls wait at the fronts; queued and running ones finish on the old threads, uninterrupted
+            t0 = System.nanoTime(); // from here on, calls wait: the pause they see
             fronts.forEach(Front::suspend);
             suspended.addAll(fronts);
             if (!d.drainThreads(d.descriptor().watchdogMillis())) {
