@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.anykernel.base.spi.KernelMemory;
@@ -38,16 +39,22 @@ final class PageCache {
 
     private static final class Page {
         final Key key;
+        final Inode inode;
         final byte[] data = new byte[PAGE];
         boolean dirty;
 
-        Page(Key key) {
+        Page(Key key, Inode inode) {
             this.key = key;
+            this.inode = inode;
         }
     }
 
-    /** What the cache knows of one inode: its size as the driver has it, and the dirty pages beyond it. */
+    /**
+     * What the cache knows of one inode: its size as the driver has it, the dirty pages beyond it, and its pages by
+     * index (so work on one file never walks the whole cache).
+     */
     private static final class Inode {
+        final TreeMap<Long, Page> pages = new TreeMap<>();
         long fsSize = -1;
         long dirtyEnd;
         int dirtyPages;
@@ -85,8 +92,8 @@ final class PageCache {
 
     private Inode inode(Mount m, long ino) {
         if (inodes.size() > 4 * limitPages) {
-            // what is known of clean inodes is only a shortcut: forget it rather than grow without bound
-            inodes.values().removeIf(i -> i.dirtyPages == 0);
+            // what is known of inodes without pages is only a shortcut: forget it rather than grow without bound
+            inodes.values().removeIf(i -> i.pages.isEmpty());
         }
         return inodes.computeIfAbsent(new InodeKey(m, ino), k -> new Inode());
     }
@@ -109,13 +116,13 @@ final class PageCache {
             }
             int n = (int) Math.min(len, size - pos);
             if (n >= DIRECT) {
-                writeBack(m, ino, in, pos, pos + n);
+                writeBack(in, pos, pos + n);
                 return m.fs.read(m.vol, ino, pos, buf, off, n);
             }
             int done = 0;
             while (done < n) {
                 long p = pos + done;
-                Page page = page(m, ino, p / PAGE, true);
+                Page page = page(m, ino, in, p / PAGE, true);
                 int within = (int) (p % PAGE);
                 int c = Math.min(PAGE - within, n - done);
                 System.arraycopy(page.data, within, buf, off + done, c);
@@ -136,8 +143,8 @@ final class PageCache {
         try {
             Inode in = inode(m, ino);
             if (len >= DIRECT) {
-                writeBack(m, ino, in, pos, pos + len);
-                drop(m, ino, pos, pos + len);
+                writeBack(in, pos, pos + len);
+                drop(in, pos, pos + len);
                 int n = m.fs.write(m.vol, ino, pos, buf, off, len);
                 in.fsSize = Math.max(fsSize(m, ino, in), pos + n);
                 return n;
@@ -151,7 +158,7 @@ final class PageCache {
                 long index = p / PAGE;
                 // a page only partly overwritten keeps what the file has around the write
                 boolean fill = (within != 0 || c != PAGE) && index * PAGE < size;
-                Page page = page(m, ino, index, fill);
+                Page page = page(m, ino, in, index, fill);
                 System.arraycopy(buf, off + done, page.data, within, c);
                 if (!page.dirty) {
                     page.dirty = true;
@@ -171,7 +178,7 @@ final class PageCache {
     }
 
     /** The page, filled from the driver on a miss when {@code fill}, else zeroed; evicts past the limit. */
-    private Page page(Mount m, long ino, long index, boolean fill) {
+    private Page page(Mount m, long ino, Inode in, long index, boolean fill) {
         Key k = new Key(m, ino, index);
         Page page = pages.get(k);
         if (page != null) {
@@ -182,7 +189,7 @@ final class PageCache {
         if (memory != null) {
             memory.charge(PAGE);
         }
-        page = new Page(k);
+        page = new Page(k, in);
         try {
             if (fill) {
                 m.fs.read(m.vol, ino, index * PAGE, page.data, 0, PAGE);
@@ -194,6 +201,7 @@ final class PageCache {
             throw e;
         }
         pages.put(k, page);
+        in.pages.put(index, page);
         evict();
         return page;
     }
@@ -203,17 +211,14 @@ final class PageCache {
         while (pages.size() > limitPages && it.hasNext()) {
             Page p = it.next();
             if (p.dirty) {
-                writeBack(p); // may fail: then the page stays, and the write that caused it reports nothing lost
+                writeRun(List.of(p)); // may fail: then the page stays, and the write that caused it reports nothing lost
             }
             it.remove();
+            p.inode.pages.remove(p.key.index());
             if (memory != null) {
                 memory.release(PAGE);
             }
         }
-    }
-
-    private void writeBack(Page p) {
-        writeRun(List.of(p));
     }
 
     /** Most pages merged into one driver write. */
@@ -247,7 +252,7 @@ final class PageCache {
         Page first = run.get(0);
         Mount m = first.key.mount();
         long ino = first.key.ino();
-        Inode in = inodes.get(new InodeKey(m, ino));
+        Inode in = first.inode;
         long size = Math.max(fsSize(m, ino, in), in.dirtyEnd);
         long start = first.key.index() * PAGE;
         int n = (int) Math.max(0, Math.min((long) run.size() * PAGE, size - start));
@@ -274,43 +279,44 @@ final class PageCache {
     }
 
     /** Writes back the inode's dirty pages overlapping {@code [from, to)} ({@code to} -1: all of them). */
-    private void writeBack(Mount m, long ino, Inode in, long from, long to) {
+    private void writeBack(Inode in, long from, long to) {
         if (in.dirtyPages == 0) {
             return;
         }
         List<Page> overlapping = new ArrayList<>();
-        for (Page p : dirtyPages(m, ino)) {
-            long start = p.key.index() * PAGE;
-            if (to < 0 || (start < to && start + PAGE > from)) {
+        for (Page p : range(in, from, to)) {
+            if (p.dirty) {
                 overlapping.add(p);
             }
         }
         writeSorted(overlapping);
     }
 
-    private List<Page> dirtyPages(Mount m, long ino) {
-        List<Page> out = new ArrayList<>();
-        for (Page p : pages.values()) {
-            if (p.dirty && p.key.mount() == m && (ino < 0 || p.key.ino() == ino)) {
-                out.add(p);
-            }
+    /** The inode's pages overlapping {@code [from, to)} ({@code to} -1: all), in index order, as a copy. */
+    private static List<Page> range(Inode in, long from, long to) {
+        if (to < 0) {
+            return new ArrayList<>(in.pages.values());
         }
-        out.sort((a, b) -> a.key.ino() != b.key.ino() ? Long.compare(a.key.ino(), b.key.ino())
-                : Long.compare(a.key.index(), b.key.index()));
-        return out;
+        if (to <= from) {
+            return List.of();
+        }
+        return new ArrayList<>(in.pages.subMap(from / PAGE, true, (to - 1) / PAGE, true).values());
     }
 
-    /** Drops the inode's pages overlapping {@code [from, to)} (clean by now). */
-    private void drop(Mount m, long ino, long from, long to) {
-        Iterator<Page> it = pages.values().iterator();
-        while (it.hasNext()) {
-            Page p = it.next();
-            long start = p.key.index() * PAGE;
-            if (p.key.mount() == m && p.key.ino() == ino && start < to && start + PAGE > from) {
-                it.remove();
-                if (memory != null) {
-                    memory.release(PAGE);
+    /** Drops the inode's pages overlapping {@code [from, to)}, dirty or not. */
+    private void drop(Inode in, long from, long to) {
+        for (Page p : range(in, from, to)) {
+            pages.remove(p.key);
+            in.pages.remove(p.key.index());
+            if (p.dirty) {
+                p.dirty = false;
+                dirty--;
+                if (--in.dirtyPages == 0) {
+                    in.dirtyEnd = 0;
                 }
+            }
+            if (memory != null) {
+                memory.release(PAGE);
             }
         }
     }
@@ -321,7 +327,7 @@ final class PageCache {
         try {
             Inode in = inodes.get(new InodeKey(m, ino));
             if (in != null) {
-                writeBack(m, ino, in, 0, -1);
+                writeBack(in, 0, -1);
             }
         } finally {
             lock.unlock();
@@ -332,15 +338,23 @@ final class PageCache {
     void writeBackAll(Mount m) {
         lock.lock();
         try {
-            List<Page> all = new ArrayList<>();
-            for (Page p : pages.values()) {
-                if (p.dirty && (m == null || p.key.mount() == m)) {
-                    all.add(p);
+            List<Map.Entry<InodeKey, Inode>> dirtyInodes = new ArrayList<>();
+            for (Map.Entry<InodeKey, Inode> e : inodes.entrySet()) {
+                if (e.getValue().dirtyPages > 0 && (m == null || e.getKey().mount() == m)) {
+                    dirtyInodes.add(e);
                 }
             }
-            all.sort((a, b) -> a.key.mount() != b.key.mount() ? Integer.compare(a.key.mount().id, b.key.mount().id)
-                    : a.key.ino() != b.key.ino() ? Long.compare(a.key.ino(), b.key.ino())
-                    : Long.compare(a.key.index(), b.key.index()));
+            dirtyInodes.sort((a, b) -> a.getKey().mount() != b.getKey().mount()
+                    ? Integer.compare(a.getKey().mount().id, b.getKey().mount().id)
+                    : Long.compare(a.getKey().ino(), b.getKey().ino()));
+            List<Page> all = new ArrayList<>();
+            for (Map.Entry<InodeKey, Inode> e : dirtyInodes) {
+                for (Page p : e.getValue().pages.values()) {
+                    if (p.dirty) {
+                        all.add(p);
+                    }
+                }
+            }
             writeSorted(all);
         } finally {
             lock.unlock();
@@ -356,45 +370,33 @@ final class PageCache {
         try {
             Inode in = inodes.get(new InodeKey(m, ino));
             if (in != null) {
-                writeBack(m, ino, in, 0, -1);
+                writeBack(in, 0, -1);
                 in.fsSize = -1;
+                drop(in, 0, -1);
             }
-            drop(m, ino, 0, Long.MAX_VALUE);
         } finally {
             lock.unlock();
         }
     }
 
-    /** The driver freed the inode (or the volume is going): its pages go, dirty or not. */
+    /** The driver freed the inode (or, {@code ino} -1, the volume is going): its pages go, dirty or not. */
     void forget(Mount m, long ino) {
         lock.lock();
         try {
-            Iterator<Page> it = pages.values().iterator();
-            while (it.hasNext()) {
-                Page p = it.next();
-                if (p.key.mount() == m && (ino < 0 || p.key.ino() == ino)) {
-                    if (p.dirty) {
-                        dirty--;
-                    }
-                    it.remove();
-                    if (memory != null) {
-                        memory.release(PAGE);
-                    }
+            if (ino >= 0) {
+                Inode in = inodes.remove(new InodeKey(m, ino));
+                if (in != null) {
+                    drop(in, 0, -1);
                 }
+                return;
             }
-            inodes.keySet().removeIf(k -> k.mount() == m && (ino < 0 || k.ino() == ino));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The inode's size changed behind the cache's back (a setattr): ask the driver next time. */
-    void sizeChanged(Mount m, long ino) {
-        lock.lock();
-        try {
-            Inode in = inodes.get(new InodeKey(m, ino));
-            if (in != null) {
-                in.fsSize = -1;
+            Iterator<Map.Entry<InodeKey, Inode>> it = inodes.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<InodeKey, Inode> e = it.next();
+                if (e.getKey().mount() == m) {
+                    drop(e.getValue(), 0, -1);
+                    it.remove();
+                }
             }
         } finally {
             lock.unlock();
