@@ -20,6 +20,7 @@ import org.anykernel.launcher.MavenRepository;
 import org.anykernel.launcher.Profile;
 import org.anykernel.launcher.embed.BootOptions;
 import org.anykernel.launcher.embed.EmbeddedKernel;
+import org.anykernel.launcher.embed.KernelHandle;
 
 /**
  * {@code anyk chaos}: boots a profile, runs a verifying file workload on its tmpfs (and an ext2 image) while faults

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.anykernel.base.api.KernelException;
+import org.anykernel.launcher.embed.KernelHandle;
 
 /**
  * Every second or so (jitter from the seed), injects one fault of a kind picked from the list into one of the

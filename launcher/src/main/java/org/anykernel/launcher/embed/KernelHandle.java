@@ -1,4 +1,4 @@
-package org.anykernel.launcher.chaos;
+package org.anykernel.launcher.embed;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -15,15 +15,16 @@ import org.osgi.framework.ServiceReference;
 /**
  * The framework's global kernel, seen from the launcher's class space: its kernel API classes are not ours, so every
  * call is reflective with JDK types only, and a kernel error comes back as this side's {@link KernelException}.
+ * What {@code anyk fs --placement} and {@code anyk chaos} drive a booted kernel with.
  */
-final class KernelHandle {
+public final class KernelHandle {
     /** One domain now. */
-    record Domain(String name, String state, int restarts, String placement, int intensity, int periodSeconds,
+    public record Domain(String name, String state, int restarts, String placement, int intensity, int periodSeconds,
                   long watchdogMillis) {
     }
 
     /** One kernel event; {@code type} is the topic's last element ({@code RESTARTED}, {@code FAULT}, ...). */
-    record Event(long timeMillis, String type, String domain, String message) {
+    public record Event(long timeMillis, String type, String domain, String message) {
     }
 
     private final Object kernel;
@@ -39,7 +40,8 @@ final class KernelHandle {
         this.kind = cl.loadClass("org.anykernel.base.api.FaultSpec$Kind");
     }
 
-    static KernelHandle of(BundleContext ctx) {
+    /** The kernel service of the framework whose system bundle context is {@code ctx}. */
+    public static KernelHandle of(BundleContext ctx) {
         ServiceReference<?>[] refs;
         try {
             refs = ctx.getAllServiceReferences("org.anykernel.base.api.Kernel", null);
@@ -57,7 +59,7 @@ final class KernelHandle {
     }
 
     /** Process 1 as a {@link Posix} of this class space. */
-    Posix posix() {
+    public Posix posix() {
         Object target = call("posix", new Class<?>[] {int.class}, 1);
         Method syscall;
         try {
@@ -77,7 +79,7 @@ final class KernelHandle {
         };
     }
 
-    List<Domain> domains() {
+    public List<Domain> domains() {
         List<Domain> out = new ArrayList<>();
         for (Object d : (List<?>) call("domains", new Class<?>[0])) {
             Object desc = get(d, "descriptor");
@@ -88,7 +90,7 @@ final class KernelHandle {
         return out;
     }
 
-    List<Event> events(int max) {
+    public List<Event> events(int max) {
         List<Event> out = new ArrayList<>();
         for (Object e : (List<?>) call("events", new Class<?>[] {int.class}, max)) {
             String topic = (String) get(e, "topic");
@@ -98,11 +100,11 @@ final class KernelHandle {
         return out;
     }
 
-    boolean settled() {
+    public boolean settled() {
         return (Boolean) call("settled", new Class<?>[0]);
     }
 
-    void restart(String domain) {
+    public void restart(String domain) {
         call("restart", new Class<?>[] {String.class}, domain);
     }
 
@@ -111,7 +113,7 @@ final class KernelHandle {
      *
      * @return how many services the plan applies to
      */
-    int fault(String domain, String kindName, int every, long millis) {
+    public int fault(String domain, String kindName, int every, long millis) {
         Object k;
         Object spec;
         try {
@@ -150,7 +152,7 @@ final class KernelHandle {
     }
 
     /** A framework-side KernelException as ours (same errno); anything else as a runtime exception. */
-    static RuntimeException translate(Throwable t) {
+    public static RuntimeException translate(Throwable t) {
         if (t.getClass().getName().equals(KernelException.class.getName())) {
             try {
                 Object errno = t.getClass().getMethod("errno").invoke(t);

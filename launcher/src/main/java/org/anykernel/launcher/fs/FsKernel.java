@@ -1,15 +1,11 @@
 package org.anykernel.launcher.fs;
 
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.anykernel.base.api.Errno;
-import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.LibraryKernel;
 import org.anykernel.base.api.Posix;
 import org.anykernel.base.api.Standalone;
@@ -19,15 +15,13 @@ import org.anykernel.launcher.MavenRepository;
 import org.anykernel.launcher.Profile;
 import org.anykernel.launcher.embed.BootOptions;
 import org.anykernel.launcher.embed.EmbeddedKernel;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
+import org.anykernel.launcher.embed.KernelHandle;
 
 /**
  * The kernel {@code anyk fs} runs a command in, with the image as its disk {@code sd0}: a standalone library kernel
  * (the default: no framework, the drivers linked from the class path), or a profile booted in Felix with the file
  * system driver colocated ({@code monolithic}) or isolated ({@code microkernel}), reached through the global kernel's
- * first process.
+ * first process ({@link KernelHandle}).
  */
 abstract class FsKernel implements AutoCloseable {
     abstract Posix posix();
@@ -78,7 +72,7 @@ abstract class FsKernel implements AutoCloseable {
                 new BootOptions(Duration.ofSeconds(60), MavenRepository.local()), err, false);
         try {
             k.awaitReady();
-            Posix px = bridge(k.context());
+            Posix px = KernelHandle.of(k.context()).posix();
             return new FsKernel() {
                 @Override
                 Posix posix() {
@@ -94,56 +88,5 @@ abstract class FsKernel implements AutoCloseable {
             k.stop();
             throw e;
         }
-    }
-
-    /**
-     * The global kernel's process 1 as a {@link Posix} of this class space: the kernel API classes inside the
-     * framework are not the launcher's, so the one abstract method, {@code syscall}, is called reflectively (its
-     * arguments are JDK types) and a kernel error comes back as this side's {@link KernelException}.
-     */
-    static Posix bridge(BundleContext ctx) {
-        ServiceReference<?>[] refs;
-        try {
-            refs = ctx.getAllServiceReferences("org.anykernel.base.api.Kernel", null);
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        if (refs == null || refs.length == 0) {
-            throw new IllegalStateException("no kernel service in the framework");
-        }
-        Object kernel = ctx.getService(refs[0]);
-        try {
-            Method posixOf = kernel.getClass().getMethod("posix", int.class);
-            posixOf.setAccessible(true);
-            Object target = posixOf.invoke(kernel, 1);
-            Method syscall = target.getClass().getMethod("syscall", int.class, Object[].class);
-            syscall.setAccessible(true);
-            return (number, args) -> {
-                try {
-                    return (Long) syscall.invoke(target, number, args);
-                } catch (InvocationTargetException e) {
-                    throw translate(e.getCause());
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the kernel service has no posix(int): " + e, e);
-        }
-    }
-
-    private static RuntimeException translate(Throwable t) {
-        if (t.getClass().getName().equals(KernelException.class.getName())) {
-            try {
-                Object errno = t.getClass().getMethod("errno").invoke(t);
-                Errno e = Errno.valueOf(((Enum<?>) errno).name());
-                String msg = t.getMessage();
-                String prefix = e.name() + ": ";
-                return new KernelException(e, msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
-            } catch (ReflectiveOperationException | IllegalArgumentException x) {
-                return new IllegalStateException(t.getMessage(), t);
-            }
-        }
-        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
     }
 }
