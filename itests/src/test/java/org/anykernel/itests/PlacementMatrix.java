@@ -283,8 +283,7 @@ public abstract class PlacementMatrix {
     public void vfsOnExt2() throws Exception {
         java.nio.file.Path img = java.nio.file.Files.createTempFile("matrix", ".img");
         try {
-            StandaloneVfsTest.Host.run("mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img.toString(), "16M");
-            copyToDisk(java.nio.file.Files.readAllBytes(img));
+            Sd0Images.mkfs(sys, img);
             sys.mkdir("/mnt/ext2-" + placement, 0755);
             sys.mount("/dev/sd0", "/mnt/ext2-" + placement, "ext2", 0, null);
             try {
@@ -293,40 +292,13 @@ public abstract class PlacementMatrix {
             } finally {
                 sys.umount("/mnt/ext2-" + placement);
             }
-            java.nio.file.Files.write(img, copyFromDisk());
-            StandaloneVfsTest.Host.Result r = StandaloneVfsTest.Host.run(List.of("e2fsck", "-fn", img.toString()), false);
-            assertEquals("e2fsck -fn:\n" + r.output(), 0, r.exit());
+            Sd0Images.assertClean(sys, img);
             if (!isLibrary()) {
                 assertFsDomainUnharmed();
             }
         } finally {
             java.nio.file.Files.deleteIfExists(img);
         }
-    }
-
-    private void copyToDisk(byte[] image) {
-        int fd = sys.open("/dev/sd0", Sys.O_WRONLY);
-        try {
-            for (int at = 0; at < image.length; ) {
-                at += sys.write(fd, image, at, Math.min(1 << 20, image.length - at));
-            }
-            sys.fsync(fd);
-        } finally {
-            sys.close(fd);
-        }
-    }
-
-    private byte[] copyFromDisk() {
-        byte[] out = new byte[(int) BlockDeviceConformance.SIZE];
-        int fd = sys.open("/dev/sd0", Sys.O_RDONLY);
-        try {
-            for (int at = 0, n; at < out.length && (n = sys.read(fd, out, at, Math.min(1 << 20, out.length - at))) > 0; ) {
-                at += n;
-            }
-        } finally {
-            sys.close(fd);
-        }
-        return out;
     }
 
     private void assertFsDomainUnharmed() {

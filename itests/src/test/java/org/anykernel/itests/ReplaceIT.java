@@ -7,11 +7,8 @@ import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Enumeration;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import javax.inject.Inject;
 
@@ -72,41 +66,12 @@ public class ReplaceIT {
     }
 
     private Bundle blkSim() {
-        for (Bundle b : context.getBundles()) {
-            if ("org.anykernel.drivers.blk-sim".equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no blk-sim bundle");
+        return BundleJars.find(context, "org.anykernel.drivers.blk-sim");
     }
 
     /** The running blk-sim build as a jar, its manifest changed by {@code edit}. */
     private Path build(String name, Consumer<Attributes> edit) throws Exception {
-        Bundle b = blkSim();
-        Manifest mf;
-        try (InputStream in = b.getEntry("META-INF/MANIFEST.MF").openStream()) {
-            mf = new Manifest(in);
-        }
-        edit.accept(mf.getMainAttributes());
-        Path jar = Files.createTempFile(name, ".jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
-            Enumeration<URL> e = b.findEntries("/", "*", true);
-            while (e.hasMoreElements()) {
-                URL u = e.nextElement();
-                String n = u.getPath().substring(1);
-                if (n.isEmpty() || n.startsWith("META-INF/MANIFEST.MF") || n.equals("META-INF/")) {
-                    continue;
-                }
-                out.putNextEntry(new JarEntry(n));
-                if (!n.endsWith("/")) {
-                    try (InputStream in = u.openStream()) {
-                        in.transferTo(out);
-                    }
-                }
-                out.closeEntry();
-            }
-        }
-        return jar;
+        return BundleJars.rebuilt(blkSim(), name, edit);
     }
 
     private boolean event(String type) {

@@ -146,14 +146,7 @@ public class ReplayIT {
     public void aFileSystemOnTheDiskDoesNotNoticeTheCrash() throws Exception {
         java.nio.file.Path img = java.nio.file.Files.createTempFile("replay", ".img");
         try {
-            StandaloneVfsTest.Host.run("mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img.toString(), "16M");
-            byte[] image = java.nio.file.Files.readAllBytes(img);
-            int dev = sys.open("/dev/sd0", Sys.O_WRONLY);
-            for (int at = 0; at < image.length; ) {
-                at += sys.write(dev, image, at, Math.min(1 << 20, image.length - at));
-            }
-            sys.fsync(dev);
-            sys.close(dev);
+            Sd0Images.mkfs(sys, img);
             sys.mkdir("/mnt/replay", 0755);
             sys.mount("/dev/sd0", "/mnt/replay", "ext2", 0, null);
             byte[] data = pattern(300_000, 3);

@@ -7,11 +7,8 @@ import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Enumeration;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,9 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import javax.inject.Inject;
 
@@ -74,14 +68,7 @@ public class UpdateIT {
         Await.until("sd0", 10_000, () -> kernel.services().stream().anyMatch(s -> s.driver().equals("blk-sim") && s.bound()));
         sys = kernel.posix(kernel.spawn("update", Credentials.ROOT));
         img = Files.createTempFile("update", ".img");
-        StandaloneVfsTest.Host.run("mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img.toString(), "16M");
-        byte[] image = Files.readAllBytes(img);
-        int dev = sys.open("/dev/sd0", Sys.O_WRONLY);
-        for (int at = 0; at < image.length; ) {
-            at += sys.write(dev, image, at, Math.min(1 << 20, image.length - at));
-        }
-        sys.fsync(dev);
-        sys.close(dev);
+        Sd0Images.mkfs(sys, img);
         sys.mkdir(MNT, 0755);
         sys.mount("/dev/sd0", MNT, "ext2", 0, null);
     }
@@ -128,15 +115,7 @@ public class UpdateIT {
 
     private void unmountAndCheck() throws Exception {
         sys.umount(MNT);
-        byte[] out = new byte[16 << 20];
-        int fd = sys.open("/dev/sd0", Sys.O_RDONLY);
-        for (int at = 0, n; at < out.length && (n = sys.read(fd, out, at, out.length - at)) > 0; ) {
-            at += n;
-        }
-        sys.close(fd);
-        Files.write(img, out);
-        StandaloneVfsTest.Host.Result r = StandaloneVfsTest.Host.run(java.util.List.of("e2fsck", "-fn", img.toString()), false);
-        assertEquals("e2fsck -fn:\n" + r.output(), 0, r.exit());
+        Sd0Images.assertClean(sys, img);
     }
 
     @Test
@@ -249,36 +228,11 @@ public class UpdateIT {
         int fd = sys.open(MNT + "/f", Sys.O_CREAT | Sys.O_RDWR, 0644);
         sys.write(fd, data);
         sys.close(fd);
-        Bundle ext2 = null;
-        for (Bundle b : context.getBundles()) {
-            if ("org.anykernel.drivers.fs-ext2".equals(b.getSymbolicName())) {
-                ext2 = b;
-            }
-        }
-        Manifest mf;
-        try (InputStream in = ext2.getEntry("META-INF/MANIFEST.MF").openStream()) {
-            mf = new Manifest(in);
-        }
-        mf.getMainAttributes().putValue("Bundle-Version", "0.1.9");
-        mf.getMainAttributes().putValue("Bundle-Activator", "org.anykernel.drivers.fs.ext2.NoSuchActivator");
-        Path bad = Files.createTempFile("fs-ext2-bad", ".jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(bad), mf)) {
-            Enumeration<URL> e = ext2.findEntries("/", "*", true);
-            while (e.hasMoreElements()) {
-                URL u = e.nextElement();
-                String n = u.getPath().substring(1);
-                if (n.isEmpty() || n.startsWith("META-INF/MANIFEST.MF") || n.equals("META-INF/")) {
-                    continue;
-                }
-                out.putNextEntry(new JarEntry(n));
-                if (!n.endsWith("/")) {
-                    try (InputStream in = u.openStream()) {
-                        in.transferTo(out);
-                    }
-                }
-                out.closeEntry();
-            }
-        }
+        Bundle ext2 = BundleJars.find(context, "org.anykernel.drivers.fs-ext2");
+        Path bad = BundleJars.rebuilt(ext2, "fs-ext2-bad", a -> {
+            a.putValue("Bundle-Version", "0.1.9");
+            a.putValue("Bundle-Activator", "org.anykernel.drivers.fs.ext2.NoSuchActivator");
+        });
         String version = ext2.getVersion().toString();
         try {
             kernel.update("fs-ext2", bad.toString());
