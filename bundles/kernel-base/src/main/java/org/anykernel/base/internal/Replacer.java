@@ -156,7 +156,7 @@ final class Replacer {
                 try {
                     st.importState(e.getValue());
                 } catch (RuntimeException x) {
-                    failure[0] = "the new build did not take the state: " + LaunchMessages.oneLine(x);
+                    failure[0] = "the new build did not take the state: " + oneLine(x);
                     return;
                 }
             }
@@ -195,7 +195,7 @@ final class Replacer {
             }
             b.start(Bundle.START_TRANSIENT);
         } catch (BundleException | IOException | IllegalStateException e) {
-            return "it did not start: " + LaunchMessages.oneLine(e);
+            return "it did not start: " + oneLine(e);
         }
         long hold = d.descriptor().holdMillis();
         if (!manager.awaitBound(d, hold)) {
@@ -295,19 +295,12 @@ final class Replacer {
         }
     }
 
-    /** One-line messages of nested failures. */
-    static final class LaunchMessages {
-        private LaunchMessages() {
+    /** A failure and its causes as one line. */
+    static String oneLine(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable t = e.getCause(); t != null && t != e; t = t.getCause() == t ? null : t.getCause()) {
+            sb.append(": ").append(t.getMessage());
         }
-
-        static String oneLine(Throwable e) {
-            Throwable t = e;
-            StringBuilder sb = new StringBuilder(String.valueOf(t.getMessage()));
-            while (t.getCause() != null && t.getCause() != t) {
-                t = t.getCause();
-                sb.append(": ").append(t.getMessage());
-            }
-            return sb.toString().replaceAll("\\s*\\R\\s*", " ");
-        }
+        return sb.toString().replaceAll("\\s*\\R\\s*", " ");
     }
 }
