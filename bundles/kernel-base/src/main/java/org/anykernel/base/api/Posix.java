@@ -286,4 +286,127 @@ public interface Posix {
             close(fd);
         }
     }
+
+    // sockets: addresses are socket address bytes (struct sockaddr_in for AF_INET); an optional address that is
+    // absent travels as an empty array (the syscall table takes no null buffer)
+
+    private static byte[] orEmpty(byte[] b) {
+        return b == null ? new byte[0] : b;
+    }
+
+    /** A new socket; returns its descriptor. */
+    default int socket(int domain, int type, int protocol) {
+        return (int) syscall(Sys.SOCKET, domain, type, protocol);
+    }
+
+    /** Binds a socket to a local address. */
+    default void bind(int fd, byte[] addr) {
+        syscall(Sys.BIND, fd, addr);
+    }
+
+    /** Connects a socket (blocks until connected unless the socket is non-blocking). */
+    default void connect(int fd, byte[] addr) {
+        syscall(Sys.CONNECT, fd, addr);
+    }
+
+    /** Listens for connections, at most {@code backlog} waiting. */
+    default void listen(int fd, int backlog) {
+        syscall(Sys.LISTEN, fd, backlog);
+    }
+
+    /** Accepts a connection; {@code peer} (16 bytes, or null) receives the peer's address. */
+    default int accept(int fd, byte[] peer) {
+        return (int) syscall(Sys.ACCEPT, fd, orEmpty(peer));
+    }
+
+    /** Sends {@code len} bytes of {@code buf[off..]} ({@code to}: a destination, or null when connected). */
+    default int sendto(int fd, byte[] buf, int off, int len, int flags, byte[] to) {
+        return (int) syscall(Sys.SENDTO, fd, buf, off, len, flags, orEmpty(to));
+    }
+
+    /** Receives up to {@code len} bytes into {@code buf[off..]}; {@code from} (or null) receives the sender. */
+    default int recvfrom(int fd, byte[] buf, int off, int len, int flags, byte[] from) {
+        return (int) syscall(Sys.RECVFROM, fd, buf, off, len, flags, orEmpty(from));
+    }
+
+    /** {@code sendto(fd, buf, off, len, flags, null)}. */
+    default int send(int fd, byte[] buf, int off, int len, int flags) {
+        return sendto(fd, buf, off, len, flags, null);
+    }
+
+    /** {@code recvfrom(fd, buf, off, len, flags, null)}. */
+    default int recv(int fd, byte[] buf, int off, int len, int flags) {
+        return recvfrom(fd, buf, off, len, flags, null);
+    }
+
+    /** Shuts down reading, writing or both. */
+    default void shutdown(int fd, int how) {
+        syscall(Sys.SHUTDOWN, fd, how);
+    }
+
+    /** The socket's local address. */
+    default byte[] getsockname(int fd) {
+        byte[] b = new byte[16];
+        syscall(Sys.GETSOCKNAME, fd, b);
+        return b;
+    }
+
+    /** The socket's peer address. */
+    default byte[] getpeername(int fd) {
+        byte[] b = new byte[16];
+        syscall(Sys.GETPEERNAME, fd, b);
+        return b;
+    }
+
+    /** Sets an int-valued socket option. */
+    default void setsockopt(int fd, int level, int name, int value) {
+        byte[] b = {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)};
+        syscall(Sys.SETSOCKOPT, fd, level, name, b);
+    }
+
+    /** An int-valued socket option. */
+    default int getsockopt(int fd, int level, int name) {
+        byte[] b = new byte[4];
+        syscall(Sys.GETSOCKOPT, fd, level, name, b);
+        return (b[0] & 0xFF) | (b[1] & 0xFF) << 8 | (b[2] & 0xFF) << 16 | b[3] << 24;
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} (negative: without bound) for one of {@code fds} to have one of its
+     * {@code events}; returns each descriptor's events, in order.
+     */
+    default int[] poll(int[] fds, int[] events, int timeoutMs) {
+        byte[] b = new byte[8 * fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            int o = 8 * i;
+            b[o] = (byte) fds[i];
+            b[o + 1] = (byte) (fds[i] >>> 8);
+            b[o + 2] = (byte) (fds[i] >>> 16);
+            b[o + 3] = (byte) (fds[i] >>> 24);
+            b[o + 4] = (byte) events[i];
+            b[o + 5] = (byte) (events[i] >>> 8);
+        }
+        syscall(Sys.POLL, b, fds.length, timeoutMs);
+        int[] out = new int[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            out[i] = (b[8 * i + 6] & 0xFF) | (b[8 * i + 7] & 0xFF) << 8;
+        }
+        return out;
+    }
+
+    /** {@code fcntl(fd, cmd, arg)}. */
+    default int fcntl(int fd, int cmd, long arg) {
+        return (int) syscall(Sys.FCNTL, fd, cmd, arg);
+    }
+
+    /** Runs a network configuration command (see {@link Sys#NETCTL}) and returns its output. */
+    default String netctl(String command) {
+        byte[] out = new byte[65536];
+        int n = (int) syscall(Sys.NETCTL, command, out);
+        if (n > out.length) {
+            out = new byte[n];
+            n = (int) syscall(Sys.NETCTL, command, out);
+        }
+        return new String(out, 0, Math.min(n, out.length), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -52,6 +52,42 @@ public final class Sys {
     /** {@code utimensat(AT_FDCWD, path, times, flags)} reduced to a path, two times in ns and flags. */
     public static final int UTIMENSAT = 280;
 
+    /** {@code poll(fds, nfds, timeout)}: {@code fds} holds {@code struct pollfd}s (int fd, short events, short revents, little-endian). */
+    public static final int POLL = 7;
+    /** {@code fcntl(fd, cmd, arg)}: {@link #F_GETFL} and {@link #F_SETFL} ({@link #O_NONBLOCK}). */
+    public static final int FCNTL = 72;
+    public static final int SOCKET = 41;
+    /** {@code connect(fd, sockaddr)}: the address's length is its buffer's. */
+    public static final int CONNECT = 42;
+    /** {@code accept(fd, sockaddr)}: the peer's address is written to the buffer unless it is empty. */
+    public static final int ACCEPT = 43;
+    /** {@code sendto(fd, buf, off, len, flags, sockaddr)}: an empty address for a connected socket. */
+    public static final int SENDTO = 44;
+    /** {@code recvfrom(fd, buf, off, len, flags, sockaddr)}: the sender is written to the address unless it is empty. */
+    public static final int RECVFROM = 45;
+    public static final int SHUTDOWN = 48;
+    public static final int BIND = 49;
+    public static final int LISTEN = 50;
+    /** {@code getsockname(fd, sockaddr out)}: returns the address's length. */
+    public static final int GETSOCKNAME = 51;
+    public static final int GETPEERNAME = 52;
+    /** {@code setsockopt(fd, level, name, value)}: an int (4 bytes, little-endian), or a {@code struct linger}. */
+    public static final int SETSOCKOPT = 54;
+    /** {@code getsockopt(fd, level, name, out)}: returns the value's length. */
+    public static final int GETSOCKOPT = 55;
+    /** {@code accept4(fd, sockaddr, flags)} ({@link #O_NONBLOCK}). */
+    public static final int ACCEPT4 = 288;
+    /**
+     * {@code netctl(command, out)}, this kernel's own: network configuration as text ({@code "ifconfig eth0
+     * 10.0.0.1/24 up"}, {@code "route add default 10.0.0.254"}), what rump kernels' {@code rump_pub_netconfig_*}
+     * do; writes the command's output to {@code out} and returns its whole length (call again with a larger buffer
+     * when that is more than {@code out} holds).
+     */
+    public static final int NETCTL = 500;
+
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;

@@ -10,8 +10,10 @@ import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
 import org.anykernel.base.api.Sys;
+import org.anykernel.base.spi.FdTable;
 import org.anykernel.base.spi.KernelProcess;
 import org.anykernel.base.spi.OpenFile;
+import org.anykernel.base.spi.PollHub;
 import org.anykernel.base.spi.Syscall;
 import org.anykernel.base.spi.SyscallTable;
 
@@ -96,10 +98,75 @@ final class BaseSyscalls {
             p.fds().get((Integer) a[0]).fchown((Integer) a[1], (Integer) a[2]);
             return 0;
         });
+        t.register(Syscall.of(Sys.POLL, "poll", BUFFER, INT, INT),
+                (p, a) -> poll(p, (byte[]) a[0], (Integer) a[1], (Integer) a[2]));
+        t.register(Syscall.of(Sys.FCNTL, "fcntl", INT, INT, LONG), (p, a) -> {
+            OpenFile f = p.fds().get((Integer) a[0]);
+            int cmd = (Integer) a[1];
+            if (cmd == Sys.F_GETFL) {
+                return f.statusFlags();
+            }
+            if (cmd == Sys.F_SETFL) {
+                f.setStatusFlags((int) (long) (Long) a[2] & (Sys.O_NONBLOCK | Sys.O_APPEND));
+                return 0;
+            }
+            throw new KernelException(Errno.EINVAL, "fcntl " + f.name(), "command " + cmd + " not supported");
+        });
         t.register(Syscall.of(Sys.GETPID, "getpid"), (p, a) -> p.pid());
         t.register(Syscall.of(Sys.UMASK, "umask", INT), (p, a) -> p.setUmask((Integer) a[0]));
         t.register(Syscall.of(Sys.GETUID, "getuid"), (p, a) -> p.credentials().uid());
         t.register(Syscall.of(Sys.GETGID, "getgid"), (p, a) -> p.credentials().gid());
+    }
+
+    /** The most descriptors one {@code poll} takes ({@code RLIMIT_NOFILE}). */
+    private static final int POLL_MAX = FdTable.MAX;
+
+    /**
+     * {@code poll(2)}: the events of each {@code struct pollfd} in {@code fds[0..8*nfds)}, waiting up to
+     * {@code timeoutMs} (negative: until one is ready) for one to be ready. Waits in slices of at most a second, so
+     * a missed notification costs a delay, never a hang.
+     */
+    static int poll(KernelProcess p, byte[] fds, int nfds, int timeoutMs) {
+        if (nfds < 0 || nfds > POLL_MAX) {
+            throw new KernelException(Errno.EINVAL, "poll", nfds + " descriptors (at most " + POLL_MAX + ")");
+        }
+        if (nfds > 0 && (fds == null || fds.length < 8L * nfds)) {
+            throw new KernelException(Errno.EFAULT, "poll",
+                    nfds + " pollfds need " + 8L * nfds + " bytes, got " + (fds == null ? 0 : fds.length));
+        }
+        long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            long seq = PollHub.sequence();
+            int ready = 0;
+            for (int i = 0; i < nfds; i++) {
+                int o = 8 * i;
+                int fd = (fds[o] & 0xFF) | (fds[o + 1] & 0xFF) << 8 | (fds[o + 2] & 0xFF) << 16 | fds[o + 3] << 24;
+                int events = (fds[o + 4] & 0xFF) | (fds[o + 5] & 0xFF) << 8;
+                int revents;
+                if (fd < 0) {
+                    revents = 0;
+                } else {
+                    OpenFile f;
+                    try {
+                        f = p.fds().get(fd);
+                    } catch (KernelException badFd) {
+                        f = null;
+                    }
+                    revents = f == null ? PollHub.POLLNVAL
+                            : f.poll(events) & (events | PollHub.POLLERR | PollHub.POLLHUP | PollHub.POLLNVAL);
+                }
+                fds[o + 6] = (byte) revents;
+                fds[o + 7] = (byte) (revents >>> 8);
+                if (revents != 0) {
+                    ready++;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (ready > 0 || left <= 0) {
+                return ready;
+            }
+            PollHub.await(seq, Math.min(left, 1_000_000_000L));
+        }
     }
 
     /** {@code read(2)}: what the syscall table runs, and what a local typed client calls directly. */
@@ -237,6 +304,21 @@ final class BaseSyscalls {
         @Override
         public long ioctl(long request, long arg) {
             return file.ioctl(request, arg);
+        }
+
+        @Override
+        public int poll(int events) {
+            return file.poll(events);
+        }
+
+        @Override
+        public int statusFlags() {
+            return file.statusFlags();
+        }
+
+        @Override
+        public void setStatusFlags(int f) {
+            file.setStatusFlags(f);
         }
 
         @Override

@@ -31,6 +31,7 @@ public final class KernelActivator implements BundleActivator {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private EventLog events;
     private Supervisor supervisor;
+    private LibraryKernelConfigs libraryConfigs;
     private DomainManager manager;
     private FactionBinder factions;
     private KernelInstance global;
@@ -57,6 +58,9 @@ public final class KernelActivator implements BundleActivator {
         // first, while the drivers still answer, so file systems are unmounted and written back, not cut off
         SynchronousBundleListener shutdown = e -> {
             if (e.getType() == BundleEvent.STOPPING && e.getBundle().getBundleId() == 0) {
+                if (libraryConfigs != null) {
+                    libraryConfigs.close();
+                }
                 factions.close();
             }
         };
@@ -69,7 +73,12 @@ public final class KernelActivator implements BundleActivator {
 
         GlobalKernel kernel = new GlobalKernel(global, manager, supervisor, events);
         registrations.add(ctx.registerService(Kernel.class, kernel, null));
-        registrations.add(ctx.registerService(KernelFactory.class, new LibraryKernels(manager, factions, host), null));
+        LibraryKernels libraries = new LibraryKernels(manager, factions, host);
+        registrations.add(ctx.registerService(KernelFactory.class, libraries, null));
+        libraryConfigs = new LibraryKernelConfigs(manager, libraries);
+        Hashtable<String, Object> lkf = new Hashtable<>();
+        lkf.put(Constants.SERVICE_PID, LibraryKernelConfigs.PID);
+        registrations.add(ctx.registerService(ManagedServiceFactory.class, libraryConfigs, lkf));
         registrations.add(ctx.registerService(KernelMemory.class, new ContextMemory(baseAccount), null));
         registrations.add(ctx.registerService(KernelObjects.class, new ContextObjects(baseAccount), null));
         registrations.add(ctx.registerService(KernelThreads.class, new ContextThreads(host, baseAccount), null));
@@ -95,6 +104,7 @@ public final class KernelActivator implements BundleActivator {
             }
         }
         registrations.clear();
+        libraryConfigs.close();
         factions.close();
         manager.close();
         supervisor.close();

@@ -79,6 +79,24 @@ public interface OpenFile {
         throw KernelException.of(Errno.ENOTTY, name());
     }
 
+    /**
+     * The {@code POLL*} events (Linux numbers: 1 in, 4 out, 8 error, 0x10 hang-up) among {@code events} and the
+     * conditions always reported that the file has now; it never waits. A file whose readiness can change notifies
+     * {@link PollHub#changed()} when it does. Default: always readable and writable, as a regular file is.
+     */
+    default int poll(int events) {
+        return events & (PollHub.POLLIN | PollHub.POLLOUT);
+    }
+
+    /** The status flags {@code fcntl(F_GETFL)} reports beyond the access mode ({@code O_NONBLOCK}, {@code O_APPEND}). */
+    default int statusFlags() {
+        return 0;
+    }
+
+    /** Sets the status flags {@code fcntl(F_SETFL)} may change; a file that has none ignores them. */
+    default void setStatusFlags(int flags) {
+    }
+
     /** Called once, when the last descriptor referring to this open file is closed. */
     default void release() {
     }
