@@ -49,10 +49,12 @@ class ComposeCommandTest {
         Result r = run("features");
         assertEquals(0, r.code(), r.err()::toString);
         List<String> lines = r.out().lines().toList();
-        assertEquals(3, lines.size(), r.out());
+        assertEquals(5, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("library      Drivers placed as libraries"), lines.get(0));
         assertTrue(lines.get(1).startsWith("microkernel  Every driver isolated"), lines.get(1));
         assertEquals("monolithic   Every driver colocated: one address space, direct calls (the default profile).", lines.get(2));
+        assertTrue(lines.get(3).startsWith("net-demo     Two kernels on one simulated Ethernet switch"), lines.get(3));
+        assertTrue(lines.get(4).startsWith("net-udp      One kernel whose NIC is a UDP tunnel"), lines.get(4));
     }
 
     @Test

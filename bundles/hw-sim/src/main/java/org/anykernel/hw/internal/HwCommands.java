@@ -17,8 +17,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * The {@code hw:} shell commands for the simulated NICs: {@code hw:nics} (each NIC, its MAC, link, wire counters) and
  * {@code hw:pcap NIC FILE} (capture every frame the NIC sends or receives to a pcap file of the host that
  * {@code tshark -r} reads; {@code hw:pcap NIC stop} ends it). Plain methods, so hw-sim needs nothing of the shell.
+ * Immediate, so the running captures outlive each command (a delayed component would be disposed between them).
  */
-@Component(service = HwCommands.class, property = {"osgi.command.scope=hw", "osgi.command.function=pcap",
+@Component(service = HwCommands.class, immediate = true, property = {"osgi.command.scope=hw", "osgi.command.function=pcap",
     "osgi.command.function=nics"})
 public final class HwCommands {
     private final Map<String, NicController> nics = new ConcurrentHashMap<>();
