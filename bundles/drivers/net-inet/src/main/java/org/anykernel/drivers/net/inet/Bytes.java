@@ -34,23 +34,12 @@ final class Bytes {
 
     /** The one's complement sum of {@code b[off..off+len)} added to {@code sum}, not yet folded. */
     static long sum(byte[] b, int off, int len, long sum) {
-        int end = off + len;
-        int i = off;
-        for (; i + 1 < end; i += 2) {
-            sum += (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
-        }
-        if (i < end) {
-            sum += (b[i] & 0xFF) << 8;
-        }
-        return sum;
+        return Checksum.sum(b, off, len, sum);
     }
 
     /** Folds a sum to 16 bits and complements it: the checksum field value (0 when the data checks). */
     static int fold(long sum) {
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
+        return Checksum.fold(sum);
     }
 
     /** The Internet checksum of {@code b[off..off+len)}. */

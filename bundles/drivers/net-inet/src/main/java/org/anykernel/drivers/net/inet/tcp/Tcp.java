@@ -783,17 +783,12 @@ public final class Tcp implements Transport {
                 // retransmission timeout sndNxt is back at sndUna, and a segment there would look like an old
                 // duplicate to a peer that has everything, which drops it unread
                 int seq = len == 0 && !finNow ? sndMax : sndNxt;
-                byte[] data = null;
-                if (len > 0) {
-                    data = new byte[len];
-                    snd.peek(inFlight, data, 0, len);
-                }
                 if (len > 0 && !timing && !Seq.lt(seq, sndMax)) {
                     timing = true;
                     rtSeq = seq;
                     rtStart = now;
                 }
-                segment(seq, rcvNxt, flags, rcvWindow() >>> rcvShift, null, 0, data, 0, len);
+                segmentFrom(seq, rcvNxt, flags, rcvWindow() >>> rcvShift, snd, inFlight, len);
                 if (len > 0 && Seq.lt(seq, sndMax)) {
                     count("retransmits");
                 }
@@ -828,8 +823,18 @@ public final class Tcp implements Transport {
 
         int maxWindowSeen;
 
+        /** Builds and sends one segment with {@code len} bytes of the ring {@code src} from {@code at} (copied once). */
+        void segmentFrom(int seq, int ack, int flags, int window, Ring src, int at, int len) {
+            segment(seq, ack, flags, window, null, 0, null, 0, len, src, at);
+        }
+
         /** Builds and sends one segment. */
         void segment(int seq, int ack, int flags, int window, byte[] opts, int optLen, byte[] data, int off, int len) {
+            segment(seq, ack, flags, window, opts, optLen, data, off, len, null, 0);
+        }
+
+        private void segment(int seq, int ack, int flags, int window, byte[] opts, int optLen, byte[] data, int off,
+                int len, Ring src, int at) {
             int hl = HEADER + ((optLen + 3) & ~3);
             byte[] s = new byte[hl + len];
             put16(s, 0, localPort);
@@ -843,7 +848,11 @@ public final class Tcp implements Transport {
                 System.arraycopy(opts, 0, s, HEADER, optLen);
             }
             if (len > 0) {
-                System.arraycopy(data, off, s, hl, len);
+                if (src != null) {
+                    src.peek(at, s, hl, len);
+                } else {
+                    System.arraycopy(data, off, s, hl, len);
+                }
             }
             put16(s, 16, checksum(localAddr, remoteAddr, s, 0, s.length));
             if ((flags & ACK) != 0) {
@@ -1675,21 +1684,7 @@ public final class Tcp implements Transport {
     /** The TCP checksum over the pseudo-header and {@code b[off..off+len)}: 0 when a received segment checks. */
     static int checksum(int src, int dst, byte[] b, int off, int len) {
         long sum = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + Net.IPPROTO_TCP + len;
-        int i = off;
-        int end = off + len;
-        for (; i + 3 < end; i += 4) {
-            sum += ((b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF)) + ((b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF));
-        }
-        for (; i + 1 < end; i += 2) {
-            sum += (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
-        }
-        if (i < end) {
-            sum += (b[i] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
+        return org.anykernel.drivers.net.inet.Checksum.fold(org.anykernel.drivers.net.inet.Checksum.sum(b, off, len, sum));
     }
 
     /** The checksum field value for segment {@code s} (whose own field is zero) from {@code src} to {@code dst}. */
