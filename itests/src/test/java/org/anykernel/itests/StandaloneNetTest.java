@@ -181,6 +181,25 @@ class StandaloneNetTest {
     }
 
     @Test
+    void badNetctlCommandsFailWithAnErrnoAndChangeNothing() {
+        String routes = a.netctl("route");
+        String ifc = a.netctl("ifconfig eth0");
+        VfsConformance.fails(org.anykernel.base.api.Errno.ENODEV, () -> a.netctl("ifconfig eth9 10.9.9.9/24"));
+        VfsConformance.fails(org.anykernel.base.api.Errno.EINVAL, () -> a.netctl("route add 10.9.0.0/33 10.1.0.2"));
+        VfsConformance.fails(org.anykernel.base.api.Errno.ENETUNREACH,
+                () -> a.netctl("route add 172.30.0.0/16 192.168.99.1"));
+        VfsConformance.fails(org.anykernel.base.api.Errno.EINVAL, () -> a.netctl("ifconfig eth0 mtu 10"));
+        VfsConformance.fails(org.anykernel.base.api.Errno.EINVAL, () -> a.netctl("ifconfig eth0 10.1.0.1"));
+        VfsConformance.fails(org.anykernel.base.api.Errno.EINVAL, () -> a.netctl("frobnicate"));
+        VfsConformance.fails(org.anykernel.base.api.Errno.ESRCH, () -> a.netctl("route del 192.168.0.0/16"));
+        Posix user = KERNELS.get(0).spawn("user", new org.anykernel.base.api.Credentials(1000, 1000, List.of()));
+        VfsConformance.fails(org.anykernel.base.api.Errno.EPERM, () -> user.netctl("ifconfig eth0 down"));
+        assertTrue(user.netctl("ifconfig").contains("eth0"), "reading needs no root");
+        assertEquals(routes, a.netctl("route"));
+        assertEquals(ifc.replaceAll("(?s)RX packets.*", ""), a.netctl("ifconfig eth0").replaceAll("(?s)RX packets.*", ""));
+    }
+
+    @Test
     void theShellViewsShowInterfacesRoutesAndArp() {
         String ifc = a.netctl("ifconfig");
         assertTrue(ifc.contains("eth0: flags=<UP,BROADCAST,RUNNING> mtu 1500"), ifc);

@@ -75,23 +75,39 @@ final class InterfaceConfigs {
     static Entry parse(String name, Map<String, ?> p) {
         String kernel = text(p.get("kernel"), "global");
         String ifname = text(p.get("interface"), name);
+        String where = "net.if~" + name;
         NetConfig.IfAddr addr = null;
         String a = text(p.get("address"), "");
-        String where = "net.if~" + name;
-        try {
-            if (!a.isEmpty()) {
-                addr = NetControl.ifaddr(where + ": address", a);
+        if (!a.isEmpty()) {
+            try {
+                addr = NetControl.ifaddr("address", a);
+            } catch (KernelException e) {
+                throw new IllegalArgumentException(where + ": " + detail(e), e);
             }
-            String g = text(p.get("gateway"), "");
-            int gw = g.isEmpty() || g.equals("none") ? 0 : InetAddr.parse(g);
-            String m = text(p.get("mtu"), "0");
-            int mtu = Integer.parseInt(m);
-            return new Entry(kernel, ifname, addr, gw, mtu);
-        } catch (KernelException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+        String g = text(p.get("gateway"), "");
+        int gw = 0;
+        if (!g.isEmpty() && !g.equals("none")) {
+            try {
+                gw = InetAddr.parse(g);
+            } catch (KernelException e) {
+                throw new IllegalArgumentException(where + ": gateway: '" + g + "' is not an IPv4 address (a.b.c.d)", e);
+            }
+        }
+        int mtu;
+        try {
+            mtu = Integer.parseInt(text(p.get("mtu"), "0"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + ": mtu: '" + p.get("mtu") + "' is not a number", e);
         }
+        return new Entry(kernel, ifname, addr, gw, mtu);
+    }
+
+    /** The message of {@code e} without its errno prefix ({@code "EINVAL: "}). */
+    private static String detail(KernelException e) {
+        String m = e.getMessage();
+        String prefix = e.errno().name() + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     private static String text(Object o, String dflt) {

@@ -580,14 +580,24 @@ public final class Tcp implements Transport {
             if (finReceived) {
                 ev |= Net.POLLRDHUP;
             }
-            boolean connected = state == State.ESTABLISHED || state == State.CLOSE_WAIT;
-            if (connected && !finQueued && snd.free() > 0) {
+            if (writable()) {
                 ev |= Net.POLLOUT;
             }
             if (aborted || (finReceived && finQueued) || (state == State.CLOSED && snd != null)) {
                 ev |= Net.POLLHUP | Net.POLLOUT;
             }
             return ev;
+        }
+
+        /** The room that makes a socket writable: a third of its send buffer. */
+        int writeSpace() {
+            return Math.max(1, snd.capacity() / 3);
+        }
+
+        /** Whether a writer should be told it may write: connected, not shut down, a third of the buffer free. */
+        boolean writable() {
+            boolean connected = state == State.ESTABLISHED || state == State.CLOSE_WAIT;
+            return connected && !finQueued && snd.free() >= writeSpace();
         }
 
         // ---- machinery
@@ -1263,7 +1273,8 @@ public final class Tcp implements Transport {
         c.cwnd = Math.min(c.cwnd, 1 << 30);
         c.rexmtAt = c.sndUna == c.sndMax ? 0 : now + c.rto;
         updateWindow(c, seq, ack, wnd);
-        if (dataAcked > 0) {
+        if (dataAcked > 0 && c.writable() && (c.snd.free() - dataAcked < c.writeSpace() || c.snd.size() == 0)) {
+            // a writer waits for a third of the buffer, not for every acknowledgement (as Linux's sk_stream_write_space)
             ip.ready(c.handle);
         }
         boolean finAcked = c.finAcked();
