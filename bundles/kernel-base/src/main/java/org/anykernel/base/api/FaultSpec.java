@@ -23,6 +23,16 @@ public record FaultSpec(Kind kind, int every, long millis, String method) {
         HANG,
         /** The driver answers late. */
         DELAY,
+        /**
+         * The driver allocates past its domain's memory quota: the call fails with {@code ENOMEM} and the domain posts
+         * a {@code QUOTA} event (a full domain is not restarted).
+         */
+        ALLOCATE,
+        /**
+         * The driver returns corrupt data: the call runs, then one byte of every byte array it returns or fills (and
+         * of each one in a returned list) is flipped, as a driver with a bad DMA or a broken parser would.
+         */
+        CORRUPT,
         /** Remove the fault plan. */
         CLEAR;
 
@@ -30,7 +40,7 @@ public record FaultSpec(Kind kind, int every, long millis, String method) {
             try {
                 return valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new KernelException(Errno.EINVAL, "fault kind '" + s + "'", "expected crash, error, hang, delay or clear");
+                throw new KernelException(Errno.EINVAL, "fault kind '" + s + "'", "expected crash, error, hang, delay, allocate, corrupt or clear");
             }
         }
     }

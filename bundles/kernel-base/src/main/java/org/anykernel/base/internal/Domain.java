@@ -341,7 +341,9 @@ final class Domain {
         long t0 = sample ? System.nanoTime() : 0;
         Account prev = ExecutionContext.enter(account);
         try {
-            front.injectFault(m);
+            if (front.injectFault(m)) {
+                return Front.corrupt(m.invoke(target, args), args);
+            }
             return m.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw contain(front, m, e.getCause());
@@ -390,8 +392,9 @@ final class Domain {
                 target = c.front.currentTarget(this, c.method);
             }
             used = target;
-            c.front.injectFault(c.method);
-            c.complete(Copier.copy(c.method.invoke(target, c.args)), null);
+            boolean corrupt = c.front.injectFault(c.method);
+            Object r = c.method.invoke(target, c.args);
+            c.complete(Copier.copy(corrupt ? Front.corrupt(r, c.args) : r), null);
         } catch (InvocationTargetException e) {
             crashed(c, used, e.getCause());
         } catch (Throwable t) {
@@ -445,8 +448,11 @@ final class Domain {
         Object[] copies = Copier.copyIn(args);
         Account prev = ExecutionContext.enter(account);
         try {
-            front.injectFault(m);
+            boolean corrupt = front.injectFault(m);
             Object r = m.invoke(target, copies);
+            if (corrupt) {
+                Front.corrupt(r, copies);
+            }
             if (flight.timedOut) {
                 throw timedOut(front, m, watchdog);
             }

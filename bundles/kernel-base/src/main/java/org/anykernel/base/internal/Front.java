@@ -192,19 +192,32 @@ final class Front implements InvocationHandler {
     /**
      * Called in the domain just before driver code runs: acts out an injected fault, if one is planned for
      * this call. Costs one volatile read when none is.
+     *
+     * @return whether the call's output is to be corrupted ({@link #corrupt}) once the driver has run
      */
-    void injectFault(Method m) {
+    boolean injectFault(Method m) {
         FaultSpec f = fault;
         if (f == null || (!f.method().isEmpty() && !f.method().equals(m.getName()))) {
-            return;
+            return false;
         }
         long n = faultCalls.incrementAndGet();
         if (f.every() == 0) {
             fault = null;
         } else if (n % f.every() != 0) {
-            return;
+            return false;
         }
         switch (f.kind()) {
+            case CORRUPT -> {
+                return true;
+            }
+            case ALLOCATE -> {
+                Account a = ExecutionContext.current();
+                if (a != null) {
+                    // what a leaking driver does: asks its domain's account for more than the quota leaves
+                    a.charge(a.quota() == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : a.quota() + 1);
+                }
+                throw new KernelException(Errno.ENOMEM, describe(m), "injected allocation past the memory quota");
+            }
             case CRASH -> throw new IllegalStateException("injected crash in " + describe(m));
             case ERROR -> throw new InjectedError("injected error in " + describe(m));
             case HANG, DELAY -> {
@@ -218,6 +231,33 @@ final class Front implements InvocationHandler {
             }
             default -> {
             }
+        }
+        return false;
+    }
+
+    /**
+     * Flips one byte (the middle one) of every byte array in {@code result} (itself, or the elements of a list) and
+     * in {@code args} (the buffers the driver filled), as an injected {@code corrupt} fault; returns the result.
+     */
+    static Object corrupt(Object result, Object[] args) {
+        flip(result);
+        if (result instanceof java.util.List<?> l) {
+            l.forEach(Front::flip);
+        }
+        if (args != null) {
+            for (Object a : args) {
+                flip(a);
+            }
+        }
+        return result;
+    }
+
+    private static void flip(Object o) {
+        if (o instanceof byte[] b && b.length > 0) {
+            b[b.length / 2] ^= (byte) 0xFF;
+        } else if (o instanceof java.nio.ByteBuffer bb && !bb.isReadOnly() && bb.position() > 0) {
+            int i = bb.position() / 2;
+            bb.put(i, (byte) (bb.get(i) ^ 0xFF));
         }
     }
 

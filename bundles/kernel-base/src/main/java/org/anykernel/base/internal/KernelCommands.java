@@ -74,15 +74,15 @@ public final class KernelCommands {
         return "domain " + domain + " is now " + placement;
     }
 
-    @Descriptor("inject a fault into a service's or domain's driver calls: crash, error, hang, delay, clear")
+    @Descriptor("inject a fault into a service's or domain's driver calls: crash, error, hang, delay, allocate (past the memory quota), corrupt (flip returned bytes), clear")
     public String fault(@Descriptor("domain, or service (interface, driver, component or id)") String what,
-            @Descriptor("crash, error, hang, delay or clear") String kind) {
+            @Descriptor("crash, error, hang, delay, allocate, corrupt or clear") String kind) {
         return fault(what, kind, 0, 0);
     }
 
-    @Descriptor("inject a fault into a service's or domain's driver calls: crash, error, hang, delay, clear")
+    @Descriptor("inject a fault into a service's or domain's driver calls: crash, error, hang, delay, allocate (past the memory quota), corrupt (flip returned bytes), clear")
     public String fault(@Descriptor("domain, or service (interface, driver, component or id)") String what,
-            @Descriptor("crash, error, hang, delay or clear") String kind,
+            @Descriptor("crash, error, hang, delay, allocate, corrupt or clear") String kind,
             @Descriptor("every Nth call (0: once)") int every,
             @Descriptor("milliseconds, for delay and hang") long millis) {
         int n = kernel.fault(what, new org.anykernel.base.api.FaultSpec(org.anykernel.base.api.FaultSpec.Kind.parse(kind),

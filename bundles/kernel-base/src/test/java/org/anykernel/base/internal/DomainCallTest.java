@@ -230,6 +230,39 @@ class DomainCallTest {
     }
 
     @Test
+    void anInjectedAllocationPastTheQuotaFailsTheCallWithEnomemInEveryPath() {
+        for (DomainDescriptor d : List.of(colocated(), isolated(DomainDescriptor.Ipc.HANDOFF, 2000),
+                isolated(DomainDescriptor.Ipc.MIGRATE, 2000))) {
+            Echo e = front(d, new EchoDriver());
+            Front f = domain.fronts().iterator().next();
+            f.setFault(new FaultSpec(FaultSpec.Kind.ALLOCATE, 0, 0, "again"));
+            KernelException ex = assertThrows(KernelException.class, () -> e.again(1), d.toString());
+            assertEquals(Errno.ENOMEM, ex.errno(), ex.getMessage());
+            assertEquals(3, e.again(2), "the plan was for one call only");
+            assertEquals(0, domain.stats().snapshot("d").faults(), "a full domain is not a faulty one");
+            domain.close();
+            domain = null;
+        }
+    }
+
+    @Test
+    void anInjectedCorruptionFlipsTheBytesTheDriverReturnsInEveryPath() {
+        for (DomainDescriptor d : List.of(colocated(), isolated(DomainDescriptor.Ipc.HANDOFF, 2000),
+                isolated(DomainDescriptor.Ipc.MIGRATE, 2000))) {
+            Echo e = front(d, new EchoDriver());
+            Front f = domain.fronts().iterator().next();
+            f.setFault(new FaultSpec(FaultSpec.Kind.CORRUPT, 0, 0, "fill"));
+            byte[] buf = new byte[8];
+            assertEquals(8, e.fill(buf, 7));
+            assertArrayEquals(new byte[] {7, 7, 7, 7, (byte) (7 ^ 0xFF), 7, 7, 7}, buf, d.toString());
+            e.fill(buf, 7);
+            assertArrayEquals(new byte[] {7, 7, 7, 7, 7, 7, 7, 7}, buf, "the plan was for one call only");
+            domain.close();
+            domain = null;
+        }
+    }
+
+    @Test
     void rePlacementSwitchesThePathWhileCallsGoOn() throws Exception {
         EchoDriver driver = new EchoDriver();
         Echo e = front(colocated(), driver);
