@@ -181,7 +181,8 @@ class WireFaultTest {
             a.faults(WireFaultPlan.parse("reorder=1"));
             long t0 = System.nanoTime();
             send(a, numbered(b.mac(), a.mac(), 1));
-            assertNull(b.receive(), "held back");
+            // (no check that it is not there yet: on a loaded machine the bound may pass before the next line runs;
+            // the time it took says it was held)
             assertEquals(1, number(Frames.next(b, 2000)));
             long took = System.nanoTime() - t0;
             assertTrue(took >= FaultStage.REORDER_BOUND_NANOS, "released by its bound after " + took + " ns");
@@ -197,8 +198,7 @@ class WireFaultTest {
             for (int i = 0; i < took.length; i++) {
                 long t0 = System.nanoTime();
                 send(a, numbered(b.mac(), a.mac(), i));
-                assertNull(b.receive(), "not yet");
-                byte[] f = Frames.next(b, 2000);
+                byte[] f = Frames.next(b, 2000); // when it came says it was delayed, whatever the machine's load
                 took[i] = System.nanoTime() - t0;
                 assertEquals(i, number(f));
                 assertTrue(took[i] >= TimeUnit.MILLISECONDS.toNanos(20), "delayed " + took[i] + " ns");
