@@ -2,15 +2,18 @@ package org.anykernel.drivers.net.inet.tcp;
 
 /**
  * A byte ring of a fixed capacity (it may only grow): a socket's send buffer (from the first unacknowledged byte) or
- * receive buffer (from the first byte the application has not read).
+ * receive buffer (from the first byte the application has not read). The array is made at the first write, so a
+ * half-open connection (a SYN flood's) costs no buffer memory.
  */
 final class Ring {
-    private byte[] buf;
+    private static final byte[] NONE = new byte[0];
+    private byte[] buf = NONE;
+    private int capacity;
     private int head;
     private int size;
 
     Ring(int capacity) {
-        buf = new byte[capacity];
+        this.capacity = capacity;
     }
 
     int size() {
@@ -18,17 +21,20 @@ final class Ring {
     }
 
     int capacity() {
-        return buf.length;
+        return capacity;
     }
 
     int free() {
-        return buf.length - size;
+        return capacity - size;
     }
 
     /** Appends {@code len} bytes (the caller checked {@link #free()}). */
     void write(byte[] src, int off, int len) {
         if (len > free()) {
             throw new IllegalArgumentException("ring overflow: " + len + " bytes into " + free());
+        }
+        if (buf.length < capacity) {
+            grow(capacity, true);
         }
         int tail = (head + size) % buf.length;
         int first = Math.min(len, buf.length - tail);
@@ -42,6 +48,9 @@ final class Ring {
         if (at < 0 || len < 0 || at + len > size) {
             throw new IllegalArgumentException("ring range [" + at + ", " + (at + len) + ") outside " + size);
         }
+        if (len == 0) {
+            return;
+        }
         int start = (head + at) % buf.length;
         int first = Math.min(len, buf.length - start);
         System.arraycopy(buf, start, dst, off, first);
@@ -51,6 +60,9 @@ final class Ring {
     /** Drops {@code n} bytes from the head. */
     void skip(int n) {
         int k = Math.min(n, size);
+        if (k <= 0) {
+            return;
+        }
         head = (head + k) % buf.length;
         size -= k;
         if (size == 0) {
@@ -64,12 +76,21 @@ final class Ring {
     }
 
     /** Grows the capacity to {@code capacity}, keeping the bytes. */
-    void grow(int capacity) {
-        if (capacity <= buf.length) {
+    void grow(int newCapacity) {
+        if (newCapacity > capacity) {
+            grow(newCapacity, buf.length > 0);
+        }
+    }
+
+    private void grow(int newCapacity, boolean allocate) {
+        capacity = newCapacity;
+        if (!allocate) {
             return;
         }
-        byte[] n = new byte[capacity];
-        peek(0, n, 0, size);
+        byte[] n = new byte[newCapacity];
+        if (size > 0) {
+            peek(0, n, 0, size);
+        }
         buf = n;
         head = 0;
     }
