@@ -36,7 +36,15 @@ public final class ChaosRun {
 
     /** What to run. */
     public record Options(String profile, Duration duration, long seed, List<String> faults, Path image,
-                          boolean debug) {
+                          boolean debug, Map<String, String> variables) {
+        public Options {
+            variables = Map.copyOf(variables);
+        }
+
+        /** Options without profile variables. */
+        public Options(String profile, Duration duration, long seed, List<String> faults, Path image, boolean debug) {
+            this(profile, duration, seed, faults, image, debug, Map.of());
+        }
     }
 
     private ChaosRun() {
@@ -71,7 +79,7 @@ public final class ChaosRun {
      * @return 0 if no acknowledged write was lost or changed, else 1
      */
     public static int run(Options o, PrintStream out, PrintStream err) {
-        Map<String, String> vars = new LinkedHashMap<>();
+        Map<String, String> vars = new LinkedHashMap<>(o.variables());
         vars.put("console.echo", "false");
         if (o.image() != null) {
             vars.put("disk", o.image().toAbsolutePath().toString());
@@ -111,6 +119,8 @@ public final class ChaosRun {
         Stats stats = new Stats();
         Workload work = new Workload(px, roots, o.image() == null, o.seed(), stats, err);
         work.setUp();
+        // a kernel with a network stack also moves socket echo traffic, checked byte for byte
+        EchoWorkload echo = EchoWorkload.start(kernel, o.seed(), stats, err);
 
         long deadline = System.nanoTime() + o.duration().toNanos();
         Thread injector = new Thread(new FaultInjector(kernel, o.faults(), isolated, o.seed(), stats, err, deadline),
@@ -122,6 +132,9 @@ public final class ChaosRun {
             long margin = 2 * maxWatchdog + 10_000;
             bounded &= bounded("the workload", () -> work.run(deadline), o.duration().toMillis() + margin, err);
         } finally {
+            if (echo != null) {
+                echo.stop();
+            }
             injector.interrupt();
             join(injector, 5000);
         }
@@ -170,6 +183,9 @@ public final class ChaosRun {
         out.println("chaos: operations " + stats.ops.get() + ", failed " + stats.failedOps.get()
                 + ", reads back " + stats.reads.get() + " (failed " + stats.failedReads.get() + ")"
                 + ", errnos " + format(stats.errnos()) + ", files acknowledged at the end " + work.acknowledgedFiles());
+        if (echo != null) {
+            out.println("chaos: echo " + echo.summary());
+        }
         out.println("chaos: faults injected " + stats.faultCount() + " " + format(stats.faults())
                 + (stats.skippedTicks.get() > 0 ? ", ticks skipped (no domain active within its restart budget) "
                 + stats.skippedTicks.get() : ""));

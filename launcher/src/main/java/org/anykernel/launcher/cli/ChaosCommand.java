@@ -53,6 +53,10 @@ final class ChaosCommand implements Callable<Integer> {
             description = "an ext2 image (mke2fs) to use as the disk sd0 and to run the workload on as well")
     private Path image;
 
+    @Option(names = "-V", paramLabel = "NAME=VALUE",
+            description = "set a profile variable (repeatable), e.g. -V net.placement=isolated for net-demo")
+    private List<String> variables = new ArrayList<>();
+
     @Override
     public Integer call() {
         Duration d;
@@ -75,8 +79,14 @@ final class ChaosCommand implements Callable<Integer> {
         if (image != null && !Files.isRegularFile(image)) {
             return usage("--image " + image + ": no such file");
         }
+        java.util.Map<String, String> vars;
+        try {
+            vars = org.anykernel.launcher.Profile.parseAssignments(variables);
+        } catch (org.anykernel.launcher.ProfileException e) {
+            return usage(e.getMessage());
+        }
         return ChaosRun.run(new ChaosRun.Options(profile, d, seed, List.copyOf(kinds), image,
-                Failures.debugFromEnvironment()), anyk.out, anyk.err);
+                Failures.debugFromEnvironment(), vars), anyk.out, anyk.err);
     }
 
     private int usage(String message) {

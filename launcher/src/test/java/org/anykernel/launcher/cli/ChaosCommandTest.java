@@ -82,6 +82,19 @@ class ChaosCommandTest {
     }
 
     @Test
+    void socketEchoTrafficSurvivesCrashesOfTheIsolatedNetworkDrivers() {
+        Result r = run("chaos", "--profile", "net-demo", "-V", "net.placement=isolated", "--duration", "6s", "--seed",
+                "3", "--faults", "crash");
+        assertNothingLost(r);
+        String echo = r.out().stream().filter(l -> l.startsWith("chaos: echo ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no echo line: " + r.out()));
+        Matcher m = Pattern.compile("chaos: echo (\\d+) messages \\((\\d+) bytes\\) echoed to 10\\.0\\.0\\.1:7007.*")
+                .matcher(echo);
+        assertTrue(m.matches(), echo);
+        assertTrue(Long.parseLong(m.group(1)) > 10, () -> "echo traffic moved: " + echo);
+    }
+
+    @Test
     void anUnknownFaultKindIsAUsageError() {
         Result r = run("chaos", "--faults", "crash,bogus", "--duration", "1s");
         assertEquals(2, r.code());
