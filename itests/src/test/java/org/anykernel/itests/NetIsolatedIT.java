@@ -49,6 +49,8 @@ public class NetIsolatedIT extends NetMatrix {
         a.connect(c, InetAddr.of("10.0.0.4", port).toSockaddr());
         int s = b.accept(l, null);
         b.close(l);
+        SocketConformance.timeout(a, c, 60);
+        SocketConformance.timeout(b, s, 60);
         return new Conn(a, c, b, s);
     }
 

@@ -122,6 +122,7 @@ class ShmBusNetTest {
         px.listen(l, 1);
         CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
             int c = px.accept(l, null);
+            SocketConformance.timeout(px, c, 60);
             byte[] buf = new byte[65536];
             try {
                 for (int n; (n = px.recv(c, buf, 0, buf.length, 0)) > 0; ) {

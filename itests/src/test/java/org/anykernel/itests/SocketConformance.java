@@ -110,10 +110,12 @@ final class SocketConformance {
         VfsConformance.fails(want, r);
     }
 
-    private static void timeout(Posix px, int fd, int seconds) {
+    /** Bounds every receive and send of {@code fd}: a stalled connection fails the test with EAGAIN, never hangs it. */
+    static void timeout(Posix px, int fd, int seconds) {
         byte[] tv = new byte[16];
         tv[0] = (byte) seconds;
         px.syscall(Sys.SETSOCKOPT, fd, Net.SOL_SOCKET, Net.SO_RCVTIMEO, tv);
+        px.syscall(Sys.SETSOCKOPT, fd, Net.SOL_SOCKET, Net.SO_SNDTIMEO, tv);
     }
 
     static byte[] pattern(int n, int seed) {

@@ -90,6 +90,8 @@ class StandaloneNetTest {
         int c = k[0].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
         k[0].connect(c, SocketConformance.sa("10.5.0.2", 6000));
         int sv = k[1].accept(l, null);
+        SocketConformance.timeout(k[0], c, 60);
+        SocketConformance.timeout(k[1], sv, 60);
         byte[] up = SocketConformance.pattern(4 << 20, 21);
         byte[] down = SocketConformance.pattern(3 << 20, 22);
         java.util.concurrent.CompletableFuture<byte[]> gotUp = java.util.concurrent.CompletableFuture.supplyAsync(

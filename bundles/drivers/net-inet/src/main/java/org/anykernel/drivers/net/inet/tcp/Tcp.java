@@ -776,8 +776,9 @@ public final class Tcp implements Transport {
                     finNow = finQueued && sndNxt == finSeq;
                 }
                 if (!send) {
-                    // nothing goes: with data waiting and a closed window, the persist timer probes it
-                    if (unsent > 0 && sndWnd == 0 && inFlight == 0 && rexmtAt == 0 && persistAt == 0) {
+                    // nothing goes, with data waiting and nothing in flight (a closed window, or one too small for the
+                    // silly-window rules): the persist timer probes it, so a lost window update cannot stall us
+                    if (unsent > 0 && inFlight == 0 && rexmtAt == 0 && persistAt == 0) {
                         persistAt = now + Math.max(rto, RTO_MIN);
                     }
                     break;
@@ -1534,15 +1535,20 @@ public final class Tcp implements Transport {
 
     private void persist(Conn c) {
         c.persistAt = 0;
-        if (c.sndWnd > 0 || c.snd.size() - (c.sndNxt - c.sndUna) <= 0) {
+        int inFlight = c.sndNxt - c.sndUna;
+        int unsent = c.snd.size() - inFlight;
+        if (unsent <= 0 || inFlight > 0) {
             return;
         }
-        // a one-byte probe past the closed window: its acknowledgement brings the window
-        byte[] d = new byte[1];
-        c.snd.peek(c.sndNxt - c.sndUna, d, 0, 1);
-        c.segment(c.sndNxt, c.rcvNxt, ACK, c.rcvWindow() >>> c.rcvShift, null, 0, d, 0, 1);
-        c.rto = Math.min(RTO_MAX, c.rto * 2);
-        c.persistAt = now + Math.max(c.rto, RTO_MIN);
+        // BSD's forced output: what the (small) window takes, or one byte past a closed one; it is sent for real
+        // (sndNxt moves), so its acknowledgement counts, and the retransmission timer covers its loss
+        int len = Math.max(1, Math.min(Math.min(c.sndWnd, c.mss), unsent));
+        c.segmentFrom(c.sndNxt, c.rcvNxt, ACK, c.rcvWindow() >>> c.rcvShift, c.snd, inFlight, len);
+        c.sndNxt += len;
+        if (Seq.gt(c.sndNxt, c.sndMax)) {
+            c.sndMax = c.sndNxt;
+        }
+        c.rexmtAt = now + c.rto;
     }
 
     private void keepalive(Conn c) {
