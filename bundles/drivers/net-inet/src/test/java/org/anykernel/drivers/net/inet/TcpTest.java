@@ -191,7 +191,7 @@ class TcpTest {
     @Test
     void aZeroWindowIsProbedAndReopens() {
         long[] x = connect(5004, 4096);
-        byte[] d = data(2_000_000, 4); // more than the sender's 1 MiB buffer and the receiver's 4 KiB
+        byte[] d = data(2_000_000, 4); // more than the sender's buffer and the receiver's 4 KiB
         int sent = 0;
         for (int i = 0; i < 100; i++) {
             NetResult r = p(h1, h1.send(x[0], d, sent, d.length - sent, 0, null));
@@ -286,7 +286,7 @@ class TcpTest {
     @Test
     void windowScalingIsNegotiated() {
         long[] x = connect(5011);
-        // the client's 1 MiB buffer is advertised whole (scaled) in the handshake's last ACK: the server sees a
+        // the client's 256 KiB buffer is advertised whole (scaled) in the handshake's last ACK: the server sees a
         // window above 64 KiB (the SYN-ACK's own window is never scaled, RFC 7323)
         String s = String.join("\n", h2.report("sockets"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("ESTABLISHED.* snd_wnd=(\\d+) ").matcher(s);

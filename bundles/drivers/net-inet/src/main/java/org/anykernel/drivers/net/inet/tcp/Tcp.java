@@ -44,7 +44,7 @@ public final class Tcp implements Transport {
     static final int MAX_RETRIES = 12;
     /** Retransmissions of a SYN before a connect fails. */
     static final int MAX_SYN_RETRIES = 6;
-    static final int DEFAULT_BUFFER = 1 << 20;
+    static final int DEFAULT_BUFFER = 256 << 10;
     static final int MAX_BUFFER = 16 << 20;
     static final int MIN_BUFFER = 2048;
     static final int DEFAULT_MSS = 536;
