@@ -4,7 +4,7 @@ package org.anykernel.drivers.net.inet;
  * Big-endian field access and the Internet checksum (RFC 1071) over byte arrays. Callers check bounds before they
  * read: these helpers index the array directly.
  */
-final class Bytes {
+public final class Bytes {
     private Bytes() {
     }
 
@@ -12,43 +12,33 @@ final class Bytes {
         return b[i] & 0xFF;
     }
 
-    static int u16(byte[] b, int i) {
+    public static int u16(byte[] b, int i) {
         return (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
     }
 
-    static int i32(byte[] b, int i) {
+    public static int i32(byte[] b, int i) {
         return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
     }
 
-    static void put16(byte[] b, int i, int v) {
+    public static void put16(byte[] b, int i, int v) {
         b[i] = (byte) (v >>> 8);
         b[i + 1] = (byte) v;
     }
 
-    static void put32(byte[] b, int i, int v) {
+    public static void put32(byte[] b, int i, int v) {
         b[i] = (byte) (v >>> 24);
         b[i + 1] = (byte) (v >>> 16);
         b[i + 2] = (byte) (v >>> 8);
         b[i + 3] = (byte) v;
     }
 
-    /** The one's complement sum of {@code b[off..off+len)} added to {@code sum}, not yet folded. */
-    static long sum(byte[] b, int off, int len, long sum) {
-        return Checksum.sum(b, off, len, sum);
-    }
-
-    /** Folds a sum to 16 bits and complements it: the checksum field value (0 when the data checks). */
-    static int fold(long sum) {
-        return Checksum.fold(sum);
-    }
-
     /** The Internet checksum of {@code b[off..off+len)}. */
     static int checksum(byte[] b, int off, int len) {
-        return fold(sum(b, off, len, 0));
+        return Checksum.fold(Checksum.sum(b, off, len, 0));
     }
 
     /** The sum of the IPv4 pseudo-header of a transport segment (RFC 768, RFC 9293). */
-    static long pseudo(int src, int dst, int protocol, int len) {
+    public static long pseudo(int src, int dst, int protocol, int len) {
         return (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + protocol + len;
     }
 

@@ -52,7 +52,7 @@ final class Udp extends DatagramTransport {
         Bytes.put16(d, 2, to.port());
         Bytes.put16(d, 4, d.length);
         System.arraycopy(data, off, d, HEADER, len);
-        int sum = Bytes.fold(Bytes.sum(d, 0, d.length, Bytes.pseudo(src, to.address(), 17, d.length)));
+        int sum = Checksum.fold(Checksum.sum(d, 0, d.length, Bytes.pseudo(src, to.address(), 17, d.length)));
         Bytes.put16(d, 6, sum == 0 ? 0xFFFF : sum);
         ip.output(src, to.address(), 17, d, 0, d.length, s.ttl, false);
         ip.count("udp.out");
@@ -73,7 +73,7 @@ final class Udp extends DatagramTransport {
             return;
         }
         if (Bytes.u16(p, off + 6) != 0
-                && Bytes.fold(Bytes.sum(p, off, ulen, Bytes.pseudo(src, dst, 17, ulen))) != 0) {
+                && Checksum.fold(Checksum.sum(p, off, ulen, Bytes.pseudo(src, dst, 17, ulen))) != 0) {
             ip.count("udp.bad_checksum");
             return;
         }

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
+import org.anykernel.drivers.net.inet.Bytes;
+import org.anykernel.drivers.net.inet.Checksum;
 import org.anykernel.drivers.net.inet.IpLayer;
 import org.anykernel.drivers.net.inet.Transport;
 import org.anykernel.drivers.net.inet.TransportSocket;
@@ -188,7 +190,6 @@ public final class Tcp implements Transport {
         boolean timing;
         int rtSeq;
         long rtStart;
-        long lastHeard;
         // listener
         Conn parent;
         int backlog;
@@ -848,13 +849,13 @@ public final class Tcp implements Transport {
                 int len, Ring src, int at) {
             int hl = HEADER + ((optLen + 3) & ~3);
             byte[] s = new byte[hl + len];
-            put16(s, 0, localPort);
-            put16(s, 2, remotePort);
-            put32(s, 4, seq);
-            put32(s, 8, (flags & ACK) != 0 ? ack : 0);
+            Bytes.put16(s, 0, localPort);
+            Bytes.put16(s, 2, remotePort);
+            Bytes.put32(s, 4, seq);
+            Bytes.put32(s, 8, (flags & ACK) != 0 ? ack : 0);
             s[12] = (byte) ((hl / 4) << 4);
             s[13] = (byte) flags;
-            put16(s, 14, Math.min(window, 0xFFFF));
+            Bytes.put16(s, 14, Math.min(window, 0xFFFF));
             if (optLen > 0) {
                 System.arraycopy(opts, 0, s, HEADER, optLen);
             }
@@ -865,7 +866,7 @@ public final class Tcp implements Transport {
                     System.arraycopy(data, off, s, hl, len);
                 }
             }
-            put16(s, 16, checksum(localAddr, remoteAddr, s, 0, s.length));
+            Bytes.put16(s, 16, checksum(localAddr, remoteAddr, s, 0, s.length));
             if ((flags & ACK) != 0) {
                 rcvAdv = ack + (window << ((flags & SYN) != 0 ? 0 : rcvShift));
             }
@@ -902,12 +903,12 @@ public final class Tcp implements Transport {
             return;
         }
         count("segments_in");
-        int sport = u16(p, off);
-        int dport = u16(p, off + 2);
-        int seq = i32(p, off + 4);
-        int ack = i32(p, off + 8);
+        int sport = Bytes.u16(p, off);
+        int dport = Bytes.u16(p, off + 2);
+        int seq = Bytes.i32(p, off + 4);
+        int ack = Bytes.i32(p, off + 8);
         int flags = p[off + 13] & 0x3F;
-        int window = u16(p, off + 14);
+        int window = Bytes.u16(p, off + 14);
         // options: MSS and window scale, only on SYNs
         int optMss = -1;
         int optShift = -1;
@@ -930,7 +931,7 @@ public final class Tcp implements Transport {
                 return;
             }
             if (kind == 2 && ol == 4) {
-                optMss = u16(p, i + 2);
+                optMss = Bytes.u16(p, i + 2);
             } else if (kind == 3 && ol == 3) {
                 optShift = Math.min(14, p[i + 2] & 0xFF);
             }
@@ -1049,7 +1050,6 @@ public final class Tcp implements Transport {
         l.halfOpen++;
         connections.put(c.key(), c);
         live.put(c, Boolean.TRUE);
-        c.lastHeard = now;
         c.sendSyn(true);
     }
 
@@ -1083,7 +1083,6 @@ public final class Tcp implements Transport {
         } else {
             c.rcvShift = 0; // the peer does not scale: neither do we
         }
-        c.lastHeard = now;
         if (ackOk) {
             c.sndUna = ack;
             c.sndWnd = window; // never scaled in a SYN (RFC 7323)
@@ -1134,7 +1133,6 @@ public final class Tcp implements Transport {
             }
             return;
         }
-        c.lastHeard = now;
         c.keepProbes = 0;
         if (c.keepAlive) {
             c.keepAt = now + c.keepIdle;
@@ -1578,10 +1576,10 @@ public final class Tcp implements Transport {
         if (ihl < 20 || len < ihl + 8) {
             return;
         }
-        int src = i32(q, off + 12);
-        int dst = i32(q, off + 16);
-        int sport = u16(q, off + ihl);
-        int dport = u16(q, off + ihl + 2);
+        int src = Bytes.i32(q, off + 12);
+        int dst = Bytes.i32(q, off + 16);
+        int sport = Bytes.u16(q, off + ihl);
+        int dport = Bytes.u16(q, off + ihl + 2);
         Conn c = connections.get(new Key(src, sport, dst, dport));
         if (c == null) {
             return;
@@ -1700,32 +1698,11 @@ public final class Tcp implements Transport {
 
     /** The TCP checksum over the pseudo-header and {@code b[off..off+len)}: 0 when a received segment checks. */
     static int checksum(int src, int dst, byte[] b, int off, int len) {
-        long sum = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + Net.IPPROTO_TCP + len;
-        return org.anykernel.drivers.net.inet.Checksum.fold(org.anykernel.drivers.net.inet.Checksum.sum(b, off, len, sum));
+        return Checksum.fold(Checksum.sum(b, off, len, Bytes.pseudo(src, dst, Net.IPPROTO_TCP, len)));
     }
 
     /** The checksum field value for segment {@code s} (whose own field is zero) from {@code src} to {@code dst}. */
     public static int checksumOf(int src, int dst, byte[] s) {
         return checksum(src, dst, s, 0, s.length);
-    }
-
-    static int u16(byte[] b, int i) {
-        return (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
-    }
-
-    static int i32(byte[] b, int i) {
-        return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
-    }
-
-    static void put16(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 8);
-        b[i + 1] = (byte) v;
-    }
-
-    static void put32(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 24);
-        b[i + 1] = (byte) (v >>> 16);
-        b[i + 2] = (byte) (v >>> 8);
-        b[i + 3] = (byte) v;
     }
 }
