@@ -84,16 +84,16 @@ public record DiskConfig(String name, Path file, long size, boolean readOnly, lo
                 throw new IllegalArgumentException("size: required for a memory disk (bytes, or like 64M)");
             }
             boolean ro = bool(p, "read.only", false);
-            long latencyUs = number(p, "latency.us", 0, 0, 60_000_000L);
+            long latencyUs = ConfigValues.number(p, "latency.us", 0, 0, 60_000_000L);
             double mbps = decimal(p, "bandwidth.mbps", 0);
-            int depth = (int) number(p, "queue.depth", DEFAULT_QUEUE_DEPTH, 1, 65536);
+            int depth = (int) ConfigValues.number(p, "queue.depth", DEFAULT_QUEUE_DEPTH, 1, 65536);
             boolean cache = bool(p, "write.cache", true);
             long cacheBytes = p.get("cache.size") == null ? DEFAULT_CACHE_BYTES : parseSize("cache.size", p.get("cache.size"));
             if (cacheBytes < DiskInfo.SECTOR_SIZE) {
                 throw new IllegalArgumentException("cache.size: " + p.get("cache.size") + " is less than one sector");
             }
             boolean sync = bool(p, "flush.sync", false);
-            long seed = number(p, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+            long seed = ConfigValues.number(p, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
             return new DiskConfig(name, file, size, ro, latencyUs * 1000, (long) (mbps * 1_000_000), depth, cache,
                     cacheBytes, sync, seed);
         } catch (IllegalArgumentException e) {
@@ -153,27 +153,6 @@ public record DiskConfig(String name, Path file, long size, boolean readOnly, lo
             return false;
         }
         throw new IllegalArgumentException(key + ": '" + v + "' is not true or false");
-    }
-
-    private static long number(Map<String, ?> p, String key, long dflt, long min, long max) {
-        Object v = p.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        long n;
-        if (v instanceof Number num && !(v instanceof Double || v instanceof Float)) {
-            n = num.longValue();
-        } else {
-            try {
-                n = Long.parseLong(v.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number");
-            }
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key + ": " + n + " is out of range [" + min + ", " + max + "]");
-        }
-        return n;
     }
 
     private static double decimal(Map<String, ?> p, String key, double dflt) {

@@ -141,9 +141,9 @@ public record NicConfig(String name, long mac, int mtu, Backend backend, int rxR
                 throw new IllegalArgumentException("kernel: empty (a kernel's name, or global)");
             }
             long mac = p.get("mac") == null ? defaultMac(kernel, name) : parseMac("mac", p.get("mac").toString());
-            int mtu = (int) number(p, "mtu", DEFAULT_MTU, MIN_MTU, MAX_MTU);
+            int mtu = (int) ConfigValues.number(p, "mtu", DEFAULT_MTU, MIN_MTU, MAX_MTU);
             Backend backend = backend(p);
-            int ring = (int) number(p, "rx.ring", DEFAULT_RX_RING, 1, 1 << 20);
+            int ring = (int) ConfigValues.number(p, "rx.ring", DEFAULT_RX_RING, 1, 1 << 20);
             String pcapText = text(p, "pcap", "");
             Path pcap = pcapText.isEmpty() ? null : Path.of(pcapText);
             WireFaultPlan faults;
@@ -277,26 +277,5 @@ public record NicConfig(String name, long mac, int mtu, Backend backend, int rxR
     private static String text(Map<String, ?> p, String key, String dflt) {
         Object v = p.get(key);
         return v == null ? dflt : v.toString().trim();
-    }
-
-    private static long number(Map<String, ?> p, String key, long dflt, long min, long max) {
-        Object v = p.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        long n;
-        if (v instanceof Number num && !(v instanceof Double || v instanceof Float)) {
-            n = num.longValue();
-        } else {
-            try {
-                n = Long.parseLong(v.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number");
-            }
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key + ": " + n + " is out of range [" + min + ", " + max + "]");
-        }
-        return n;
     }
 }

@@ -79,7 +79,7 @@ public final class SimDiskComponent {
 
     @Activate
     void activate(BundleContext bc, Map<String, Object> props) {
-        String name = nameOf(props);
+        String name = ConfigValues.nameOf(props, PID);
         SimDisk d = SimDisk.open(DiskConfig.parse(name, props));
         Dictionary<String, Object> sp = new Hashtable<>();
         sp.put(NAME_PROPERTY, name);
@@ -109,23 +109,5 @@ public final class SimDiskComponent {
                 disk = null;
             }
         }
-    }
-
-    /**
-     * The disk's name: the {@code name} property if given, else {@code NAME} of the configuration's PID
-     * {@code hw.disk~NAME}, else the PID itself.
-     */
-    static String nameOf(Map<String, ?> props) {
-        Object n = props.get("name");
-        if (n != null && !n.toString().isBlank()) {
-            return n.toString().trim();
-        }
-        Object pid = props.get("service.pid");
-        if (pid == null) {
-            return PID;
-        }
-        String s = pid.toString();
-        int tilde = s.indexOf('~');
-        return tilde >= 0 ? s.substring(tilde + 1) : s;
     }
 }

@@ -81,7 +81,7 @@ public final class SimNicComponent {
 
     @Activate
     void activate(BundleContext bc, Map<String, Object> props) {
-        String name = nameOf(props);
+        String name = ConfigValues.nameOf(props, PID);
         SimNic n = SimNic.open(NicConfig.parse(name, props));
         Dictionary<String, Object> sp = new Hashtable<>();
         sp.put(NAME_PROPERTY, name);
@@ -111,23 +111,5 @@ public final class SimNicComponent {
                 nic = null;
             }
         }
-    }
-
-    /**
-     * The NIC's name: the {@code name} property if given, else {@code NAME} of the configuration's PID
-     * {@code hw.nic~NAME}, else the PID itself.
-     */
-    static String nameOf(Map<String, ?> props) {
-        Object n = props.get("name");
-        if (n != null && !n.toString().isBlank()) {
-            return n.toString().trim();
-        }
-        Object pid = props.get("service.pid");
-        if (pid == null) {
-            return PID;
-        }
-        String s = pid.toString();
-        int tilde = s.indexOf('~');
-        return tilde >= 0 ? s.substring(tilde + 1) : s;
     }
 }

@@ -113,9 +113,9 @@ class SimDiskComponentTest {
 
     @Test
     void theNameComesFromTheConfiguration() {
-        assertEquals("sd0", SimDiskComponent.nameOf(Map.of("service.pid", "hw.disk~sd0")));
-        assertEquals("boot", SimDiskComponent.nameOf(Map.of("service.pid", "hw.disk~sd0", "name", "boot")));
-        assertEquals("hw.disk.1234", SimDiskComponent.nameOf(Map.of("service.pid", "hw.disk.1234")));
-        assertFalse(SimDiskComponent.nameOf(Map.of()).isEmpty());
+        assertEquals("sd0", ConfigValues.nameOf(Map.of("service.pid", "hw.disk~sd0"), SimDiskComponent.PID));
+        assertEquals("boot", ConfigValues.nameOf(Map.of("service.pid", "hw.disk~sd0", "name", "boot"), SimDiskComponent.PID));
+        assertEquals("hw.disk.1234", ConfigValues.nameOf(Map.of("service.pid", "hw.disk.1234"), SimDiskComponent.PID));
+        assertFalse(ConfigValues.nameOf(Map.of(), SimDiskComponent.PID).isEmpty());
     }
 }

@@ -110,9 +110,9 @@ class SimNicComponentTest {
 
     @Test
     void nameFromPidOrProperty() {
-        assertEquals("eth0", SimNicComponent.nameOf(Map.of("service.pid", "hw.nic~eth0")));
-        assertEquals("wan", SimNicComponent.nameOf(Map.of("service.pid", "hw.nic~eth0", "name", "wan")));
-        assertEquals("hw.nic", SimNicComponent.nameOf(Map.of()));
+        assertEquals("eth0", ConfigValues.nameOf(Map.of("service.pid", "hw.nic~eth0"), SimNicComponent.PID));
+        assertEquals("wan", ConfigValues.nameOf(Map.of("service.pid", "hw.nic~eth0", "name", "wan"), SimNicComponent.PID));
+        assertEquals("hw.nic", ConfigValues.nameOf(Map.of(), SimNicComponent.PID));
     }
 
     @Test
