@@ -5,10 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,7 +17,6 @@ import javax.inject.Inject;
 import org.anykernel.base.api.Kernel;
 import org.anykernel.testing.exam.KernelOptions;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -45,18 +40,7 @@ public class NetShellIT {
     }
 
     private String run(String command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        CommandSession s = shell.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
-        Object result;
-        try {
-            result = s.execute(command);
-        } catch (Exception e) {
-            throw new AssertionError(command + ": " + e, e);
-        } finally {
-            s.close();
-        }
-        return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result);
+        return Shell.run(shell, command);
     }
 
     @Test

@@ -258,14 +258,7 @@ public abstract class PlacementMatrix {
 
     /** Runs every case, reporting all failures at once (one container, one report). */
     private static void runAll(VfsConformance suite) throws Exception {
-        List<String> failed = new java.util.ArrayList<>();
-        for (String c : VfsConformance.cases()) {
-            try {
-                suite.run(c);
-            } catch (Throwable t) {
-                failed.add(c + ": " + t);
-            }
-        }
+        List<String> failed = Cases.runAll(suite);
         assertTrue(failed.size() + " of " + VfsConformance.cases().size() + " cases failed:\n"
                 + String.join("\n", failed), failed.isEmpty());
     }

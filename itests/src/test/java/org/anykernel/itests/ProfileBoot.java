@@ -6,17 +6,12 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import javax.inject.Inject;
 
 import org.anykernel.base.api.Kernel;
 import org.anykernel.testing.exam.KernelOptions;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -63,18 +58,7 @@ public abstract class ProfileBoot {
     }
 
     private String run(String command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        CommandSession s = shell.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
-        Object result;
-        try {
-            result = s.execute(command);
-        } catch (Exception e) {
-            throw new AssertionError(command + ": " + e, e);
-        } finally {
-            s.close();
-        }
-        return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result);
+        return Shell.run(shell, command);
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,6 @@ import java.util.function.BiFunction;
 
 import org.anykernel.base.api.Credentials;
 import org.anykernel.base.api.Errno;
-import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Posix;
 import org.anykernel.base.api.Sys;
 import org.anykernel.net.api.InetAddr;
@@ -66,36 +63,17 @@ final class SocketConformance {
 
     /** The names of the cases, for runners that make one test per case. */
     static List<String> cases() {
-        List<String> out = new ArrayList<>();
-        for (Method m : SocketConformance.class.getDeclaredMethods()) {
-            if (Modifier.isPublic(m.getModifiers()) && m.getParameterCount() == 0 && m.getReturnType() == void.class) {
-                out.add(m.getName());
-            }
-        }
-        out.sort(null);
-        return out;
+        return Cases.of(SocketConformance.class);
     }
 
     /** Runs one case by name. */
     void run(String name) throws Throwable {
-        try {
-            SocketConformance.class.getMethod(name).invoke(this);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
+        Cases.run(this, name);
     }
 
     /** Runs every case; returns the failures, one line each. */
     List<String> runAll() {
-        List<String> failed = new ArrayList<>();
-        for (String c : cases()) {
-            try {
-                run(c);
-            } catch (Throwable t) {
-                failed.add(c + ": " + t);
-            }
-        }
-        return failed;
+        return Cases.runAll(this);
     }
 
     private static int port() {

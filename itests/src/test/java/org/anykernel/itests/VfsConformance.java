@@ -6,10 +6,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,23 +52,12 @@ final class VfsConformance {
 
     /** The names of the cases, for runners that make one test per case. */
     static List<String> cases() {
-        List<String> out = new ArrayList<>();
-        for (Method m : VfsConformance.class.getDeclaredMethods()) {
-            if (Modifier.isPublic(m.getModifiers()) && m.getParameterCount() == 0 && m.getReturnType() == void.class) {
-                out.add(m.getName());
-            }
-        }
-        out.sort(null);
-        return out;
+        return Cases.of(VfsConformance.class);
     }
 
     /** Runs one case by name. */
     void run(String name) throws Throwable {
-        try {
-            VfsConformance.class.getMethod(name).invoke(this);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
+        Cases.run(this, name);
     }
 
     private String dir(String name) {
