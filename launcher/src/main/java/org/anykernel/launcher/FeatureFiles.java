@@ -57,7 +57,7 @@ final class FeatureFiles {
         try (InputStream in = resources.getResourceAsStream(resource)) {
             if (in == null) {
                 List<String> known = knownProfiles(resources);
-                throw ProfileException.invalid("unknown profile '" + arg + "'"
+                throw ProfileException.invalid("unknown feature '" + arg + "'"
                         + (known.isEmpty() ? "" : " (known: " + String.join(", ", known) + ")"));
             }
             return read(arg, resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));

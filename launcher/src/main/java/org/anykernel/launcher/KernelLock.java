@@ -47,7 +47,7 @@ public final class KernelLock {
     /** The folder of the bundle jars in a composed kernel's directory. */
     public static final String BUNDLES = "bundles";
     /** The format version written and accepted. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** One bundle of a composed kernel. */
     public record Bundle(String id, String file, String sha256, int startOrder) {
@@ -58,10 +58,12 @@ public final class KernelLock {
     private final Map<String, Map<String, Object>> configurations;
     private final Map<String, Object> variables;
     private final Map<String, String> frameworkProperties;
+    private final Map<String, List<String>> wires;
 
     private KernelLock(String profile, List<Bundle> bundles, Map<String, Map<String, Object>> configurations,
-            Map<String, Object> variables, Map<String, String> frameworkProperties) {
+            Map<String, Object> variables, Map<String, String> frameworkProperties, Map<String, List<String>> wires) {
         this.profile = profile;
+        this.wires = Collections.unmodifiableMap(wires);
         this.bundles = List.copyOf(bundles);
         this.configurations = Collections.unmodifiableMap(configurations);
         this.variables = Collections.unmodifiableMap(variables);
@@ -74,7 +76,9 @@ public final class KernelLock {
      *
      * @throws ProfileException when two bundles have the same file name
      */
-    public static KernelLock of(Profile profile, List<ProfileBundle> resolved) {
+    public static KernelLock of(Composition.Plan plan) {
+        Profile profile = plan.profile();
+        List<ProfileBundle> resolved = plan.bundles();
         List<Bundle> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (ProfileBundle pb : resolved) {
@@ -84,7 +88,11 @@ public final class KernelLock {
             }
             out.add(new Bundle(pb.id(), name, sha256(pb.file()), pb.startOrder()));
         }
-        return new KernelLock(profile.name(), out, profile.configurations(), profile.variables(), profile.frameworkProperties());
+        Map<String, List<String>> w = new TreeMap<>();
+        for (Resolution.Link l : plan.wires()) {
+            w.computeIfAbsent(l.requirer(), k -> new ArrayList<>()).add(l.text());
+        }
+        return new KernelLock(profile.name(), out, profile.configurations(), profile.variables(), profile.frameworkProperties(), w);
     }
 
     /**
@@ -94,11 +102,11 @@ public final class KernelLock {
      *
      * @throws ProfileException of kind {@code INVALID} for a {@code dir} that may not be written
      */
-    public static KernelLock compose(Profile profile, MavenRepository repository, Path dir) {
+    public static KernelLock compose(Composition.Plan plan, Path dir) {
         Path target = dir.toAbsolutePath().normalize();
         boolean replace = checkTarget(dir, target);
-        List<ProfileBundle> resolved = profile.bundles(repository);
-        KernelLock lock = of(profile, resolved);
+        List<ProfileBundle> resolved = plan.bundles();
+        KernelLock lock = of(plan);
         Path parent = target.getParent();
         Path tmp = null;
         Path old = null;
@@ -236,7 +244,10 @@ public final class KernelLock {
             o.getJsonObject("variables").forEach((k, v) -> variables.put(k, toJava(v)));
             Map<String, String> properties = new LinkedHashMap<>();
             o.getJsonObject("framework-properties").forEach((k, v) -> properties.put(k, ((JsonString) v).getString()));
-            return new KernelLock(o.getString("profile"), bundles, configurations, variables, properties);
+            Map<String, List<String>> wires = new TreeMap<>();
+            o.getJsonObject("wires").forEach((id, list) -> wires.put(id,
+                    list.asJsonArray().stream().map(x -> ((JsonString) x).getString()).toList()));
+            return new KernelLock(o.getString("profile"), bundles, configurations, variables, properties, wires);
         } catch (NullPointerException | ClassCastException e) {
             throw ProfileException.invalid(origin + ": not a kernel lock: " + (e.getMessage() == null ? "a field is missing or of the wrong type" : e.getMessage()));
         }
@@ -297,6 +308,14 @@ public final class KernelLock {
         }
     }
 
+    /**
+     * The wires the resolver chose at compose time, by requirer (a Maven id): {@code namespace name -> provider}
+     * (a Maven id, or {@value Resolution#SYSTEM}). A boot lets Felix wire nothing else.
+     */
+    public Map<String, List<String>> wires() {
+        return wires;
+    }
+
     /** The profile name, as {@link Profile#name()} gave it. */
     public String profile() {
         return profile;
@@ -351,6 +370,7 @@ public final class KernelLock {
         doc.put("configurations", configurations);
         doc.put("variables", variables);
         doc.put("framework-properties", frameworkProperties);
+        doc.put("wires", wires);
         StringBuilder out = new StringBuilder();
         write(out, doc, "");
         return out.append('\n').toString();

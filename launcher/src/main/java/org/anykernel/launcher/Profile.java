@@ -78,21 +78,6 @@ public final class Profile {
         return merge(features);
     }
 
-    /**
-     * The features packaged on this class's class path ({@code features/NAME.json}), by name, sorted, each
-     * with its description (empty when it has none).
-     *
-     * @throws ProfileException for a packaged feature that does not read
-     */
-    public static Map<String, String> packaged() {
-        ClassLoader resources = Profile.class.getClassLoader();
-        Map<String, String> out = new java.util.TreeMap<>();
-        for (String name : FeatureFiles.knownProfiles(resources)) {
-            out.put(name, FeatureFiles.load(name, resources).feature().getDescription().orElse(""));
-        }
-        return out;
-    }
-
     /** Reads one feature from JSON text; {@code origin} names it in errors. For tests and generated features. */
     public static Profile parse(String origin, String json) {
         return merge(List.of(FeatureFiles.read(origin, origin, json)));

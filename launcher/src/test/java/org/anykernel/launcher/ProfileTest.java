@@ -39,7 +39,7 @@ class ProfileTest {
     void unknownProfileNamesTheKnownOnes() {
         ProfileException e = assertThrows(ProfileException.class, () -> Profile.load(List.of("nosuch")));
         assertEquals(ProfileException.Kind.INVALID, e.kind());
-        assertTrue(e.getMessage().startsWith("unknown profile 'nosuch' (known: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unknown feature 'nosuch' (known: "), e.getMessage());
         assertTrue(e.getMessage().contains("microkernel"), e.getMessage());
     }
 

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.anykernel.launcher.Composition;
+import org.anykernel.launcher.FeatureCatalog;
 import org.anykernel.launcher.KernelLock;
 import org.anykernel.launcher.MavenRepository;
 import org.anykernel.launcher.Profile;
 import org.anykernel.launcher.ProfileBundle;
+import org.anykernel.launcher.ProfileException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,11 +24,16 @@ import picocli.CommandLine.ParentCommand;
  * {@code anyk compose}: merges features as {@code boot} does and writes a composed kernel (the bundles and
  * {@value KernelLock#FILE}) that {@code anyk boot DIR} boots, or with {@code --dry-run} prints the plan.
  */
-@Command(name = "compose", description = {"Merges features as 'boot' does and writes a composed kernel to DIR: "
-        + "DIR/bundles/*.jar and DIR/" + KernelLock.FILE + " (bundle ids, SHA-256, start order, configurations, "
-        + "variables, framework properties). The same inputs give a byte-identical lock file.",
+@Command(name = "compose", description = {"Merges features (a later one's configuration of a PID replaces an earlier "
+        + "one's), resolves their bundles with the OSGi resolver, checks every configuration against the component "
+        + "that takes it, and writes a composed kernel to DIR: DIR/bundles/*.jar and DIR/" + KernelLock.FILE
+        + " (bundle ids, SHA-256, start order, configurations, variables, framework properties, wires). "
+        + "The same inputs give a byte-identical lock file. An invalid composition writes nothing and exits 1, "
+        + "its root cause and fix on the first line.",
         "Boot it with: anyk boot DIR"},
-        footer = {"", "Examples:", "  anyk compose microkernel -o build/k1", "  anyk compose monolithic ./extra.json --dry-run"})
+        footer = {"", "Examples:", "  anyk compose microkernel -o build/k1",
+            "  anyk compose base shell hw-sim hw-disk faction-dev faction-vfs char-std blk-sim fs-tmpfs my-placement.json -o build/k2",
+            "  anyk compose monolithic ./extra.json --dry-run"})
 final class ComposeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -53,17 +61,43 @@ final class ComposeCommand implements Callable<Integer> {
         if (output == null && !dryRun) {
             return failures.usage("missing -o DIR (or --dry-run)");
         }
-        Profile profile = Profile.load(features).withVariables(Profile.parseAssignments(variables)).checkDescriptors();
-        MavenRepository repository = MavenRepository.local();
-        if (dryRun) {
-            printPlan(profile, profile.bundles(repository), anyk.out);
+        boolean progress = Terminal.interactive();
+        try {
+            if (progress) {
+                anyk.err.println("compose: reading " + features.size() + " feature(s)");
+            }
+            Profile profile = Profile.load(features).withVariables(Profile.parseAssignments(variables));
+            MavenRepository repository = MavenRepository.local();
+            Composition.Plan plan = Composition.plan(profile, repository, FeatureCatalog.packaged(), phase -> {
+                if (progress) {
+                    anyk.err.println("compose: " + phase);
+                }
+            });
+            if (dryRun) {
+                printPlan(profile, plan.bundles(), anyk.out);
+                anyk.out.println("wires: " + plan.wires().size() + " (the resolver's choice, recorded in the lock file)");
+                anyk.out.flush();
+                return 0;
+            }
+            if (progress) {
+                anyk.err.println("compose: writing " + output);
+            }
+            KernelLock lock = KernelLock.compose(plan, output);
+            anyk.out.println("composed " + lock.profile() + " into " + output + ": " + lock.bundles().size() + " bundles, "
+                    + lock.domainNames().size() + " domains, " + plan.wires().size() + " wires");
+            anyk.out.flush();
             return 0;
+        } catch (ProfileException e) {
+            // an invalid composition: the root cause and its fix on the first line, then the chain, if any
+            if (Failures.debugFromEnvironment()) {
+                e.printStackTrace(anyk.err);
+            }
+            List<String> lines = e.getMessage().lines().toList();
+            anyk.err.println("anyk: error: " + lines.get(0));
+            lines.stream().skip(1).forEach(anyk.err::println);
+            anyk.err.flush();
+            return Failures.FAILED;
         }
-        KernelLock lock = KernelLock.compose(profile, repository, output);
-        anyk.out.println("composed " + lock.profile() + " into " + output + ": " + lock.bundles().size() + " bundles, "
-                + lock.domainNames().size() + " domains");
-        anyk.out.flush();
-        return 0;
     }
 
     static void printPlan(Profile profile, List<ProfileBundle> bundles, PrintStream out) {

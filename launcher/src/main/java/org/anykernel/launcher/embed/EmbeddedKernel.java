@@ -68,7 +68,7 @@ public final class EmbeddedKernel implements AutoCloseable {
      */
     public static EmbeddedKernel start(Profile profile, BootOptions options, PrintStream log, boolean debug) {
         return start(profile.bundles(options.repository()), profile.frameworkProperties(), profile.configurations(),
-                profile.domainNames(), options, log, debug);
+                profile.domainNames(), null, profile.names(), options, log, debug);
     }
 
     /**
@@ -82,12 +82,12 @@ public final class EmbeddedKernel implements AutoCloseable {
      */
     public static EmbeddedKernel start(KernelLock lock, Path dir, String shown, BootOptions options, PrintStream log, boolean debug) {
         return start(lock.verify(dir, shown), lock.frameworkProperties(), lock.configurations(), lock.domainNames(),
-                options, log, debug);
+                lock.wires(), List.of(lock.profile().split("\\+")), options, log, debug);
     }
 
     private static EmbeddedKernel start(List<ProfileBundle> bundles, Map<String, String> frameworkProperties,
-            Map<String, ? extends Map<String, ?>> configurations, Set<String> domains, BootOptions options, PrintStream log,
-            boolean debug) {
+            Map<String, ? extends Map<String, ?>> configurations, Set<String> domains, Map<String, List<String>> wires,
+            List<String> features, BootOptions options, PrintStream log, boolean debug) {
         Path work = StorageDir.create();
         EmbeddedKernel kernel = null;
         try {
@@ -107,7 +107,11 @@ public final class EmbeddedKernel implements AutoCloseable {
             config.put(BootConfigurationFile.PROPERTY, bootFile.toAbsolutePath().toString());
             config.put("felix.log.logger", new FelixLog(log, debug));
             kernel = new EmbeddedKernel(newFramework(config), work, options, domains);
-            kernel.boot(bundles);
+            kernel.boot(bundles, wires == null ? null : new LockedWiring(wires));
+            // kernel:feature, for changes at run time
+            kernel.context().registerService(FeatureCommands.class.getName(),
+                    new FeatureCommands(kernel.context(), options.repository(), frameworkProperties, features),
+                    FeatureCommands.properties());
             return kernel;
         } catch (RuntimeException e) {
             if (kernel != null) {
@@ -129,7 +133,7 @@ public final class EmbeddedKernel implements AutoCloseable {
         return factories.next().newFramework((Map) config);
     }
 
-    private void boot(List<ProfileBundle> bundles) {
+    private void boot(List<ProfileBundle> bundles, LockedWiring locked) {
         try {
             framework.init();
         } catch (BundleException e) {
@@ -137,6 +141,13 @@ public final class EmbeddedKernel implements AutoCloseable {
         }
         BundleContext ctx = framework.getBundleContext();
         ctx.addFrameworkListener(listener());
+        if (locked != null) {
+            // a composed kernel: Felix may wire only what the lock lists
+            ctx.registerService(org.osgi.framework.hooks.resolver.ResolverHookFactory.class, locked, null);
+            for (ProfileBundle pb : bundles) {
+                locked.installed("reference:" + pb.location(), pb.id());
+            }
+        }
         for (ProfileBundle pb : bundles) {
             installed.put(install(ctx, pb), pb);
         }

@@ -78,7 +78,7 @@ class AnykCliTest {
         Result r = run("boot", "nosuch");
         assertEquals(2, r.code());
         assertEquals(1, r.err().size());
-        assertTrue(r.error().startsWith("anyk: error: unknown profile 'nosuch' (known: library, microkernel, monolithic"), r.error());
+        assertTrue(r.error().startsWith("anyk: error: unknown feature 'nosuch' (known: base, blk-sim, char-std"), r.error());
     }
 
     @Test
