@@ -58,13 +58,22 @@ public abstract class NetMatrix {
     private final List<org.osgi.service.cm.Configuration> configs = new ArrayList<>();
     protected int pid = -1;
 
+    private final boolean composed;
+
     protected NetMatrix(String placement) {
+        this(placement, false);
+    }
+
+    /** With {@code composed}, net-demo is composed first ({@code anyk compose}) and booted from the composed kernel. */
+    protected NetMatrix(String placement, boolean composed) {
         this.configuredPlacement = placement;
+        this.composed = composed;
     }
 
     @Configuration
     public Option[] config() {
-        return options(KernelOptions.profile("net-demo", "console.echo=false", "net.placement=" + configuredPlacement),
+        String[] variables = {"console.echo=false", "net.placement=" + configuredPlacement};
+        return options(composed ? KernelOptions.composed(List.of("net-demo"), variables) : KernelOptions.profile("net-demo", variables),
                 junitBundles(), frameworkProperty(PlacementMatrix.PLACEMENT_PROPERTY).value(configuredPlacement));
     }
 

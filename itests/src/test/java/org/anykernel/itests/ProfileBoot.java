@@ -37,7 +37,15 @@ public abstract class ProfileBoot {
     @Inject
     private CommandProcessor shell;
 
+    private final boolean composed;
+
     protected ProfileBoot(String profile, String domain, String placement) {
+        this(profile, domain, placement, false);
+    }
+
+    /** With {@code composed}, the profile is composed first ({@code anyk compose}) and booted from the composed kernel. */
+    protected ProfileBoot(String profile, String domain, String placement, boolean composed) {
+        this.composed = composed;
         this.profile = profile;
         this.configuredDomain = domain;
         this.configuredPlacement = placement;
@@ -52,13 +60,25 @@ public abstract class ProfileBoot {
     @Configuration
     public Option[] config() {
         // the instance inside the container is not this one: expectations travel as framework properties
-        return options(KernelOptions.profile(profile, "console.echo=false"), junitBundles(),
+        return options(composed ? KernelOptions.composed(java.util.List.of(profile), "console.echo=false")
+                : KernelOptions.profile(profile, "console.echo=false"), junitBundles(),
                 frameworkProperty("anykernel.itest.domain").value(configuredDomain),
                 frameworkProperty(PlacementMatrix.PLACEMENT_PROPERTY).value(configuredPlacement));
     }
 
     private String run(String command) {
         return Shell.run(shell, command);
+    }
+
+    @Test
+    public void aComposedKernelRunsTheBundlesOfItsDirectory() {
+        String dir = context.getProperty("anykernel.itest.composed");
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().startsWith("org.anykernel.")) {
+                // composed: from DIR/bundles, checked against the lock; not: from the local Maven repository
+                assertEquals(b.getLocation(), dir != null, dir != null && b.getLocation().contains(dir + "/bundles/"));
+            }
+        }
     }
 
     @Test

@@ -96,6 +96,8 @@ public final class Resolution implements AutoCloseable {
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put("felix.log.level", "0");
+        // no JVM-wide URL handlers: another framework in this JVM (a kernel, a test container) has them
+        config.put("felix.service.urlhandlers", "false");
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Resolution.class.getClassLoader()).findFirst()
                 .orElseThrow(() -> new ProfileException(ProfileException.Kind.MISSING, "no OSGi framework on the class path"));
         framework = factory.newFramework(config);

@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.anykernel.launcher.BootConfigurationFile;
+import org.anykernel.launcher.KernelLock;
 import org.anykernel.launcher.MavenRepository;
 import org.anykernel.launcher.Profile;
 import org.anykernel.launcher.ProfileBundle;
@@ -49,7 +51,78 @@ public final class KernelOptions {
         for (ProfileBundle b : p.bundles(MavenRepository.local())) {
             options.add(bundle(b.location()).startLevel(b.startOrder()).start());
         }
-        Map<String, String> framework = p.frameworkProperties();
+        return composite(options(options, p.frameworkProperties(), p.configurations()));
+    }
+
+    /**
+     * The options of a composed kernel, as {@code anyk compose FEATURE... -o DIR} makes it and {@code anyk boot DIR}
+     * boots it: the features (packaged names or feature file paths) are composed into a new directory (checked,
+     * resolved, locked), and the kernel is provisioned from that directory's bundles, after their checksums are
+     * checked, with the lock's start orders, framework properties and configurations.
+     *
+     * @throws IllegalStateException for an invalid composition, with anyk's message (its root cause first)
+     */
+    public static Option composed(List<String> features, String... variables) {
+        Path dir = tempDir("anyk-composed-").resolve("kernel");
+        compose(features, variables, dir);
+        KernelLock lock = KernelLock.read(dir);
+        List<Option> options = new ArrayList<>();
+        for (ProfileBundle b : lock.verify(dir, dir.toString())) {
+            options.add(bundle(b.location()).startLevel(b.startOrder()).start());
+        }
+        options.add(frameworkProperty("anykernel.itest.composed").value(dir.toString()));
+        return composite(options(options, lock.frameworkProperties(), lock.configurations()));
+    }
+
+    /**
+     * Runs {@code anyk compose} in a JVM of its own, as a user would: composing starts an OSGi framework (to resolve
+     * against its system bundle), and Felix's JVM-wide URL handlers must stay the test container's alone.
+     */
+    private static void compose(List<String> features, String[] variables, Path dir) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", classPath(), "org.anykernel.launcher.cli.Anyk", "compose"));
+        String repo = System.getProperty("maven.repo.local");
+        if (repo != null) {
+            cmd.add(1, "-Dmaven.repo.local=" + repo);
+        }
+        cmd.addAll(features);
+        for (String v : variables) {
+            cmd.add("-V");
+            cmd.add(v);
+        }
+        cmd.add("-o");
+        cmd.add(dir.toString());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("anyk compose " + features + " did not end within 120 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("anyk compose " + features + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** This JVM's class path: Surefire and Failsafe give it in a property of their own when java.class.path is their booter's. */
+    private static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        if (cp == null || cp.isBlank()) {
+            throw new IllegalStateException("cannot tell this JVM's class path, to run anyk compose");
+        }
+        return cp;
+    }
+
+    private static Option[] options(List<Option> options, Map<String, String> framework, Map<String, ? extends Map<String, ?>> configurations) {
         framework.forEach((k, v) -> {
             // Pax Exam sets the start levels itself
             if (!k.equals("org.osgi.framework.startlevel.beginning")) {
@@ -60,9 +133,30 @@ public final class KernelOptions {
             // a test has no terminal, and the shell must not read the test runner's standard input
             options.add(frameworkProperty("gosh.args").value("--nointeractive"));
         }
-        Map.Entry<String, String> boot = p.writeBootConfigurations(bootFile());
-        options.add(frameworkProperty(boot.getKey()).value(boot.getValue()));
-        return composite(options.toArray(Option[]::new));
+        Path file = bootFile();
+        try {
+            BootConfigurationFile.write(configurations, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        options.add(frameworkProperty(BootConfigurationFile.PROPERTY).value(file.toAbsolutePath().toString()));
+        return options.toArray(Option[]::new);
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // a temporary directory: best effort
+                }
+            }, "anyk-exam-cleanup"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A file for the boot configurations that is gone when the test JVM ends. */
