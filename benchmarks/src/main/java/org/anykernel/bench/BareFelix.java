@@ -75,7 +75,9 @@ public final class BareFelix {
             framework.init();
             BundleContext ctx = framework.getBundleContext();
             CountDownLatch ready = new CountDownLatch(1);
-            ctx.addServiceListener(e -> {
+            // an AllServiceListener: this JVM's class path (the benchmarks jar) has its own copy of the hw-sim API, so a
+            // plain listener of the system bundle would be told only of services of that copy's classes, never of this one
+            ctx.addServiceListener((org.osgi.framework.AllServiceListener) e -> {
                 if (e.getType() == ServiceEvent.REGISTERED) {
                     ready.countDown();
                 }
@@ -93,7 +95,11 @@ public final class BareFelix {
                 System.out.flush();
                 status = 0;
             } else {
-                System.err.println("bare-felix: no " + READY_SERVICE + " service within 60 s");
+                StringBuilder states = new StringBuilder();
+                for (Bundle b : ctx.getBundles()) {
+                    states.append(' ').append(b.getSymbolicName()).append('=').append(b.getState());
+                }
+                System.err.println("bare-felix: no " + READY_SERVICE + " service within 60 s; bundle states:" + states);
             }
             framework.stop();
             framework.waitForStop(10_000);

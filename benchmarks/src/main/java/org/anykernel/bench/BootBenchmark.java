@@ -72,6 +72,11 @@ public class BootBenchmark {
         Path stderr;
         /** The class-data archive the {@code anyk} script makes once per build (one training boot). */
         Path archive;
+        /** {@code anyk compose monolithic}, and the smallest kernel with one driver (see {@link #MINIMAL}). */
+        Path composed;
+        Path composedMinimal;
+        /** A class-data archive of {@link BareFelix}'s classes, made the same way (one training run). */
+        Path bareArchive;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException, InterruptedException {
@@ -89,6 +94,30 @@ public class BootBenchmark {
                 p.destroyForcibly();
                 throw new IOException("the training boot made no class-data archive");
             }
+            Path dir = archive.getParent();
+            bareArchive = dir.resolve("bare.jsa");
+            Process b = new ProcessBuilder(java, UNSAFE, "-XX:ArchiveClassesAtExit=" + bareArchive, "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off", "-cp", benchJar.toString(), BareFelix.class.getName())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!b.waitFor(60, TimeUnit.SECONDS) || !Files.isRegularFile(bareArchive)) {
+                b.destroyForcibly();
+                throw new IOException("the bare Felix training run made no class-data archive");
+            }
+            composed = compose(dir.resolve("k-monolithic"), List.of("monolithic"));
+            composedMinimal = compose(dir.resolve("k-minimal"), MINIMAL);
+        }
+
+        private Path compose(Path out, List<String> features) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(java, UNSAFE, "-jar", anykJar.toString(), "compose"));
+            cmd.addAll(features);
+            cmd.addAll(List.of("-V", "console.echo=false", "-o", out.toString()));
+            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.to(stderr.toFile())).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("anyk compose " + features + " failed: " + Files.readString(stderr).strip());
+            }
+            return out;
         }
 
         @TearDown(Level.Invocation)
@@ -112,8 +141,7 @@ public class BootBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
             Files.deleteIfExists(stderr);
-            Files.deleteIfExists(archive);
-            Files.deleteIfExists(archive.getParent());
+            BareFelix.delete(archive.getParent());
         }
     }
 
@@ -142,6 +170,43 @@ public class BootBenchmark {
         c.exitsByItself = false;
         return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "-jar", c.anykJar.toString(), "boot", "monolithic", "-V", "console.echo=false"), "anykernel ready: ");
+    }
+
+    /**
+     * The smallest composed kernel with one driver, like for like with {@link #bareFelixScr}'s one component: the
+     * kernel base (kernel-base, SCR, ConfigAdmin, EventAdmin), hw-sim and the faction and driver of the console.
+     */
+    static final List<String> MINIMAL = List.of("base", "hw-sim", "faction-dev", "char-std");
+
+    /** A composed kernel ({@code anyk compose monolithic -o DIR}; {@code anyk boot DIR}): checksums, lock, wires. */
+    @Benchmark
+    public String anykComposed(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = false;
+        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-jar", c.anykJar.toString(), "boot", c.composed.toString()), "anykernel ready: ");
+    }
+
+    /** The composed {@link #MINIMAL} kernel, as {@code ./anyk boot DIR} boots it (with the class-data archive). */
+    @Benchmark
+    public String anykComposedMinimal(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = false;
+        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-jar", c.anykJar.toString(), "boot", c.composedMinimal.toString()), "anykernel ready: ");
+    }
+
+    /** The composed {@link #MINIMAL} kernel with a plain {@code java -jar} (no class-data archive). */
+    @Benchmark
+    public String anykComposedMinimalPlain(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = false;
+        return spawnUntil(c, r, List.of("-jar", c.anykJar.toString(), "boot", c.composedMinimal.toString()), "anykernel ready: ");
+    }
+
+    /** The baseline with a class-data archive of its own, like for like with the {@code anyk...} rows that have one. */
+    @Benchmark
+    public String bareFelixScrWithArchive(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = true;
+        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.bareArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-cp", c.benchJar.toString(), BareFelix.class.getName()), "ready");
     }
 
     @Benchmark

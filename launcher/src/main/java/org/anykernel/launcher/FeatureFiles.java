@@ -69,6 +69,11 @@ final class FeatureFiles {
     /** Reads a feature from its JSON text, checking its shape first so errors name the file and the field. */
     static SourcedFeature read(String label, String origin, String json) {
         FeatureShape.check(origin, json);
+        if (json.contains("@project.version@")) {
+            // a file of features/src/main/features: the build fills in its versions
+            throw ProfileException.invalid(origin + " is a feature's source, whose versions the build fills in: "
+                    + "name the packaged feature instead ('" + label + "')");
+        }
         Feature feature;
         try {
             feature = new FeatureServiceImpl().readFeature(new StringReader(json));

@@ -235,6 +235,16 @@ public final class FeatureCommands {
         } catch (BundleException e) {
             throw new IllegalArgumentException("cannot uninstall " + name + ": " + e.getMessage(), e);
         }
+        if (!remove.isEmpty()) {
+            refresh(fw, remove);
+        }
+        installed.remove(name);
+        out.append("done: ").append(remove.size()).append(" bundle(s) uninstalled, ").append(deleted.size())
+                .append(" configuration(s) deleted, ").append(closure.size()).append(" bundle(s) refreshed");
+        return out.toString();
+    }
+
+    private static void refresh(FrameworkWiring fw, List<Bundle> remove) {
         CountDownLatch done = new CountDownLatch(1);
         fw.refreshBundles(remove, event -> {
             if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
@@ -249,10 +259,6 @@ public final class FeatureCommands {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while refreshing", e);
         }
-        installed.remove(name);
-        out.append("done: ").append(remove.size()).append(" bundle(s) uninstalled, ").append(deleted.size())
-                .append(" configuration(s) deleted, ").append(closure.size()).append(" bundle(s) refreshed");
-        return out.toString();
     }
 
     /**

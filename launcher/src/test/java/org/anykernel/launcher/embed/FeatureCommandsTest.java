@@ -139,6 +139,46 @@ class FeatureCommandsTest {
         }
     }
 
+    @Test
+    void aFeatureOfConfigurationsIsAppliedAndTakenBack() throws Exception {
+        MavenRepository repo = MavenRepository.local();
+        Profile profile = Profile.load(List.of("base", "shell", "hw-sim")).withVariables(java.util.Map.of("console.echo", "false"));
+        Path k = dir.resolve("k");
+        KernelLock lock = KernelLock.compose(Composition.plan(profile, repo, FeatureCatalog.packaged(), p -> { }), k);
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (EmbeddedKernel kernel = EmbeddedKernel.start(lock, k, k.toString(), new BootOptions(Duration.ofSeconds(30), repo), log, false)) {
+            kernel.awaitReady();
+            FeatureCommands commands = new FeatureCommands(kernel.context(), repo, lock.frameworkProperties(), List.of("base", "shell", "hw-sim"));
+            String filter = "(hw.nic.name=eth0)";
+            assertNull(kernel.context().getAllServiceReferences("org.anykernel.hw.api.NicController", filter));
+            String plan = commands.feature("install", "hw-nic");
+            assertEquals("plan: install hw-nic\n  (every bundle is there already)\n  configure  hw.nic~eth0 (new)\n  refresh    none\n"
+                    + "done: 0 bundle(s) installed and started, 1 configuration(s) applied, no bundle refreshed", plan);
+            awaitService(kernel, filter, true);
+            // the same again changes nothing
+            assertTrue(commands.feature("install", "hw-nic").contains("done: 0 bundle(s) installed and started, 0 configuration(s) applied"));
+            String gone = commands.feature("uninstall", "hw-nic");
+            assertEquals("plan: uninstall hw-nic\n  delete     hw.nic~eth0\n"
+                    + "done: 0 bundle(s) uninstalled, 1 configuration(s) deleted, 0 bundle(s) refreshed", gone);
+            awaitService(kernel, filter, false);
+            // a feature name that is not packaged, and a bad action, change nothing and say so in one line
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> commands.feature("install", "nosuch"));
+            assertTrue(unknown.getMessage().startsWith("unknown feature 'nosuch' (known: base,"), unknown.getMessage());
+            IllegalArgumentException usage = assertThrows(IllegalArgumentException.class, () -> commands.feature("remove", "hw-nic"));
+            assertEquals("usage: kernel:feature list | install NAME | uninstall NAME", usage.getMessage());
+        }
+    }
+
+    private static void awaitService(EmbeddedKernel kernel, String filter, boolean present) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((kernel.context().getAllServiceReferences("org.anykernel.hw.api.NicController", filter) != null) != present) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("NicController " + filter + (present ? " never registered" : " still registered"));
+            }
+            Thread.sleep(10);
+        }
+    }
+
     private static int restarts(KernelHandle handle, String domain) {
         return handle.domains().stream().filter(d -> d.name().equals(domain)).findFirst().orElseThrow().restarts();
     }
