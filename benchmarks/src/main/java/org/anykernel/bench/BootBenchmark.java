@@ -75,6 +75,7 @@ public class BootBenchmark {
         /** {@code anyk compose monolithic}, and the smallest kernel with one driver (see {@link #MINIMAL}). */
         Path composed;
         Path composedMinimal;
+        Path composedBase;
         /** A class-data archive of {@link BareFelix}'s classes, made the same way (one training run). */
         Path bareArchive;
 
@@ -105,6 +106,7 @@ public class BootBenchmark {
             }
             composed = compose(dir.resolve("k-monolithic"), List.of("monolithic"));
             composedMinimal = compose(dir.resolve("k-minimal"), MINIMAL);
+            composedBase = compose(dir.resolve("k-base"), BASE);
         }
 
         private Path compose(Path out, List<String> features) throws IOException, InterruptedException {
@@ -194,11 +196,25 @@ public class BootBenchmark {
                 "-jar", c.anykJar.toString(), "boot", c.composedMinimal.toString()), "anykernel ready: ");
     }
 
-    /** The composed {@link #MINIMAL} kernel with a plain {@code java -jar} (no class-data archive). */
+    /**
+     * A composed kernel with the one component of {@link #bareFelixScr} (hw-sim's console) on the kernel base: what
+     * composition, the launcher and kernel-base add to a bare Felix+SCR boot.
+     */
+    static final List<String> BASE = List.of("base", "hw-sim");
+
+    /** The composed {@link #BASE} kernel, as {@code ./anyk boot DIR} boots it (with the class-data archive). */
     @Benchmark
-    public String anykComposedMinimalPlain(Child c, SelfReported r) throws IOException {
+    public String anykComposedBase(Child c, SelfReported r) throws IOException {
         c.exitsByItself = false;
-        return spawnUntil(c, r, List.of("-jar", c.anykJar.toString(), "boot", c.composedMinimal.toString()), "anykernel ready: ");
+        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-jar", c.anykJar.toString(), "boot", c.composedBase.toString()), "anykernel ready: ");
+    }
+
+    /** The composed {@link #BASE} kernel with a plain {@code java -jar} (no class-data archive). */
+    @Benchmark
+    public String anykComposedBasePlain(Child c, SelfReported r) throws IOException {
+        c.exitsByItself = false;
+        return spawnUntil(c, r, List.of("-jar", c.anykJar.toString(), "boot", c.composedBase.toString()), "anykernel ready: ");
     }
 
     /** The baseline with a class-data archive of its own, like for like with the {@code anyk...} rows that have one. */

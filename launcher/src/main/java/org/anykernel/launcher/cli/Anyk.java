@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -15,11 +17,25 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "anyk", mixinStandardHelpOptions = true, versionProvider = Anyk.Version.class,
         description = "Runs anykernel kernels: boots a profile (OSGi Feature files) in an embedded Apache Felix, "
                 + "lists the packaged features, composes a kernel into a directory with a lock file and boots it.",
-        subcommands = {BootCommand.class, FeaturesCommand.class, ComposeCommand.class, FsCommand.class,
-            ChaosCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Set ANYK_DEBUG=1 for stack traces. Bundles come from the local Maven repository "
                 + "(ANYK_M2_REPO, or -Dmaven.repo.local in ANYK_JAVA_OPTS, to use another)."})
 public final class Anyk implements Callable<Integer> {
+    /**
+     * The subcommands, added to the command line when used: picocli builds a command's model by reflection when it
+     * is added, and building all of them costs a boot about 100 ms of a JVM's start-up. {@code anyk --help},
+     * {@code anyk help} and anything that is not a subcommand's name get all of them.
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("boot", BootCommand.class);
+        SUBCOMMANDS.put("features", FeaturesCommand.class);
+        SUBCOMMANDS.put("compose", ComposeCommand.class);
+        SUBCOMMANDS.put("fs", FsCommand.class);
+        SUBCOMMANDS.put("chaos", ChaosCommand.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
+
     // the process's own streams, taken before Gogo replaces System.in/out/err with its per-thread ones
     // (a session reading the replaced System.in would read from itself)
     final InputStream in;
@@ -44,12 +60,20 @@ public final class Anyk implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Failures failures = new Failures(err, Failures.debugFromEnvironment());
         CommandLine cl = new CommandLine(new Anyk(System.in, out, err));
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            cl.addSubcommand(first, SUBCOMMANDS.get(first));
+        } else {
+            SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, argv) -> failures.usage(e.getMessage()));
         cl.setExecutionExceptionHandler((e, line, parsed) -> failures.report(e));
         // anyk fs IMAGE ls -l /: what follows the image is the fs command's own, options included
-        cl.getSubcommands().get("fs").setStopAtPositional(true);
+        if (cl.getSubcommands().containsKey("fs")) {
+            cl.getSubcommands().get("fs").setStopAtPositional(true);
+        }
         return cl.execute(args);
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +68,8 @@ public final class EmbeddedKernel implements AutoCloseable {
      * @throws LaunchException for a bundle that does not install or start, or a start that takes too long
      */
     public static EmbeddedKernel start(Profile profile, BootOptions options, PrintStream log, boolean debug) {
-        return start(profile.bundles(options.repository()), profile.frameworkProperties(), profile.configurations(),
+        return start(CompletableFuture.completedFuture(profile.bundles(options.repository())), profile.frameworkProperties(),
+                profile.configurations(),
                 profile.domainNames(), null, profile.names(), options, log, debug);
     }
 
@@ -81,11 +83,23 @@ public final class EmbeddedKernel implements AutoCloseable {
      * @throws LaunchException as {@link #start(Profile, BootOptions, PrintStream, boolean)}
      */
     public static EmbeddedKernel start(KernelLock lock, Path dir, String shown, BootOptions options, PrintStream log, boolean debug) {
-        return start(lock.verify(dir, shown), lock.frameworkProperties(), lock.configurations(), lock.domainNames(),
+        // the checksums are computed while the framework is made and initialised (two cores: both at once); nothing
+        // is installed before they are all checked
+        CompletableFuture<List<ProfileBundle>> verified = new CompletableFuture<>();
+        Thread hasher = new Thread(() -> {
+            try {
+                verified.complete(lock.verify(dir, shown));
+            } catch (RuntimeException e) {
+                verified.completeExceptionally(e);
+            }
+        }, "anyk-verify");
+        hasher.setDaemon(true);
+        hasher.start();
+        return start(verified, lock.frameworkProperties(), lock.configurations(), lock.domainNames(),
                 lock.wires(), List.of(lock.profile().split("\\+")), options, log, debug);
     }
 
-    private static EmbeddedKernel start(List<ProfileBundle> bundles, Map<String, String> frameworkProperties,
+    private static EmbeddedKernel start(CompletableFuture<List<ProfileBundle>> bundles, Map<String, String> frameworkProperties,
             Map<String, ? extends Map<String, ?>> configurations, Set<String> domains, Map<String, List<String>> wires,
             List<String> features, BootOptions options, PrintStream log, boolean debug) {
         Path work = StorageDir.create();
@@ -133,11 +147,22 @@ public final class EmbeddedKernel implements AutoCloseable {
         return factories.next().newFramework((Map) config);
     }
 
-    private void boot(List<ProfileBundle> bundles, LockedWiring locked) {
+    private void boot(CompletableFuture<List<ProfileBundle>> pending, LockedWiring locked) {
         try {
             framework.init();
         } catch (BundleException e) {
             throw new LaunchException("framework: " + LaunchException.rootMessage(e), e);
+        }
+        List<ProfileBundle> bundles;
+        try {
+            bundles = pending.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new LaunchException(LaunchException.rootMessage(e), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new LaunchException("the bundles' checksums were not checked within " + seconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("interrupted while checking the bundles' checksums", e);
         }
         BundleContext ctx = framework.getBundleContext();
         ctx.addFrameworkListener(listener());
@@ -272,7 +297,7 @@ public final class EmbeddedKernel implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new LaunchException("kernel not ready after " + seconds() + " s: " + missing, failure);
             }
-            sleep(20);
+            sleep(5);
         }
     }
 
