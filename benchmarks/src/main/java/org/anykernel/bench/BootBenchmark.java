@@ -169,31 +169,34 @@ public class BootBenchmark {
     /** As {@code ./anyk} boots: with the class-data archive of the launcher's classes. */
     @Benchmark
     public String anykWithArchive(Child c, SelfReported r) throws IOException {
+        return bootWithArchive(c, r, "monolithic", "-V", "console.echo=false");
+    }
+
+    /** {@code anyk boot ARGS} with the launcher's class-data archive, as the {@code ./anyk} script runs it. */
+    private static String bootWithArchive(Child c, SelfReported r, String... bootArgs) throws IOException {
         c.exitsByItself = false;
-        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", c.anykJar.toString(), "boot", "monolithic", "-V", "console.echo=false"), "anykernel ready: ");
+        List<String> args = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off", "-jar", c.anykJar.toString(), "boot"));
+        args.addAll(List.of(bootArgs));
+        return spawnUntil(c, r, args, "anykernel ready: ");
     }
 
     /**
-     * The smallest composed kernel with one driver, like for like with {@link #bareFelixScr}'s one component: the
-     * kernel base (kernel-base, SCR, ConfigAdmin, EventAdmin), hw-sim and the faction and driver of the console.
+     * The smallest composed kernel with a driver: the kernel base (kernel-base, SCR, ConfigAdmin, EventAdmin), hw-sim,
+     * and the faction and the driver of the console.
      */
     static final List<String> MINIMAL = List.of("base", "hw-sim", "faction-dev", "char-std");
 
     /** A composed kernel ({@code anyk compose monolithic -o DIR}; {@code anyk boot DIR}): checksums, lock, wires. */
     @Benchmark
     public String anykComposed(Child c, SelfReported r) throws IOException {
-        c.exitsByItself = false;
-        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", c.anykJar.toString(), "boot", c.composed.toString()), "anykernel ready: ");
+        return bootWithArchive(c, r, c.composed.toString());
     }
 
     /** The composed {@link #MINIMAL} kernel, as {@code ./anyk boot DIR} boots it (with the class-data archive). */
     @Benchmark
     public String anykComposedMinimal(Child c, SelfReported r) throws IOException {
-        c.exitsByItself = false;
-        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", c.anykJar.toString(), "boot", c.composedMinimal.toString()), "anykernel ready: ");
+        return bootWithArchive(c, r, c.composedMinimal.toString());
     }
 
     /**
@@ -205,9 +208,7 @@ public class BootBenchmark {
     /** The composed {@link #BASE} kernel, as {@code ./anyk boot DIR} boots it (with the class-data archive). */
     @Benchmark
     public String anykComposedBase(Child c, SelfReported r) throws IOException {
-        c.exitsByItself = false;
-        return spawnUntil(c, r, List.of("-XX:SharedArchiveFile=" + c.archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", c.anykJar.toString(), "boot", c.composedBase.toString()), "anykernel ready: ");
+        return bootWithArchive(c, r, c.composedBase.toString());
     }
 
     /** The composed {@link #BASE} kernel with a plain {@code java -jar} (no class-data archive). */

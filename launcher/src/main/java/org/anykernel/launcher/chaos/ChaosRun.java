@@ -101,7 +101,7 @@ public final class ChaosRun {
         List<KernelHandle.Domain> before = kernel.domains();
         List<String> isolated = before.stream().filter(d -> d.placement().equals("ISOLATED"))
                 .map(KernelHandle.Domain::name).toList();
-        if (isolated.isEmpty()) {
+        if (isolated.isEmpty() && !o.faults().isEmpty()) {
             err.println("anyk chaos: profile " + o.profile() + " has no isolated domain to inject faults into");
             return 2;
         }
@@ -127,7 +127,10 @@ public final class ChaosRun {
                 "anyk-chaos-faults");
         injector.setDaemon(true);
         boolean bounded = true;
-        injector.start();
+        if (!o.faults().isEmpty()) {
+            injector.start(); // none: the fault-free run a faulty one is compared with
+        }
+        long workStart = System.nanoTime();
         try {
             long margin = 2 * maxWatchdog + 10_000;
             bounded &= bounded("the workload", () -> work.run(deadline), o.duration().toMillis() + margin, err);
@@ -139,6 +142,7 @@ public final class ChaosRun {
             join(injector, 5000);
         }
 
+        long workMillis = Math.max(1, (System.nanoTime() - workStart) / 1_000_000);
         // the end: no more faults, every domain back, every file once more
         for (String p : FaultInjector.clear(kernel, isolated)) {
             err.println("anyk chaos: warning: clearing faults: " + p);
@@ -180,7 +184,8 @@ public final class ChaosRun {
         out.println("chaos: profile=" + o.profile() + " seed=" + o.seed() + " duration=" + o.duration().toMillis()
                 + "ms faults=" + String.join(",", o.faults()) + " roots=" + String.join(",", roots)
                 + (o.image() != null ? " image=" + o.image() : ""));
-        out.println("chaos: operations " + stats.ops.get() + ", failed " + stats.failedOps.get()
+        out.println("chaos: operations " + stats.ops.get() + " in " + workMillis + " ms (" + stats.ops.get() * 1000 / workMillis
+                + " ops/s), failed " + stats.failedOps.get()
                 + ", reads back " + stats.reads.get() + " (failed " + stats.failedReads.get() + ")"
                 + ", errnos " + format(stats.errnos()) + ", files acknowledged at the end " + work.acknowledgedFiles());
         if (echo != null) {

@@ -45,7 +45,8 @@ final class ChaosCommand implements Callable<Integer> {
     private long seed;
 
     @Option(names = "--faults", paramLabel = "KINDS", defaultValue = "crash,hang",
-            description = "fault kinds to inject, comma separated: crash, error, hang, delay "
+            description = "fault kinds to inject, comma separated: crash, error, hang, delay; or none (a fault-free run "
+                    + "to compare ops/s with) "
                     + "(default: ${DEFAULT-VALUE})")
     private String faults;
 
@@ -66,11 +67,11 @@ final class ChaosCommand implements Callable<Integer> {
             return usage(e.getMessage());
         }
         List<String> kinds = new ArrayList<>();
-        for (String k : faults.split(",", -1)) {
+        for (String k : faults.strip().equalsIgnoreCase("none") ? new String[0] : faults.split(",", -1)) {
             String kind = k.strip().toLowerCase(Locale.ROOT);
             if (!ChaosRun.KINDS.contains(kind)) {
                 return usage("--faults: unknown fault kind '" + k.strip() + "' (expected "
-                        + String.join(", ", ChaosRun.KINDS) + ")");
+                        + String.join(", ", ChaosRun.KINDS) + ", or none)");
             }
             if (!kinds.contains(kind)) {
                 kinds.add(kind);

@@ -95,6 +95,23 @@ class ChaosCommandTest {
     }
 
     @Test
+    void aFaultFreeRunInjectsNothingAndSaysItsRate() {
+        Result r = run("chaos", "--profile", "microkernel", "--duration", "3s", "--seed", "7", "--faults", "none");
+        Matcher m = r.last();
+        assertEquals(0, r.code(), () -> "stdout: " + r.out() + "\nstderr: " + r.err());
+        assertEquals("0", m.group(2), () -> "faults: " + r.out());
+        assertEquals("0", m.group(3), () -> "restarts: " + r.out());
+        assertEquals("0", m.group(6), () -> "lost: " + r.out());
+        String ops = r.out().stream().filter(l -> l.startsWith("chaos: operations ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no operations line: " + r.out()));
+        Matcher rate = Pattern.compile("chaos: operations (\\d+) in (\\d+) ms \\((\\d+) ops/s\\), failed 0,.*").matcher(ops);
+        assertTrue(rate.matches(), ops);
+        assertTrue(Long.parseLong(rate.group(2)) >= 3000, ops);
+        assertEquals(Long.parseLong(rate.group(1)) * 1000 / Long.parseLong(rate.group(2)), Long.parseLong(rate.group(3)), ops);
+        assertTrue(Long.parseLong(rate.group(1)) > 100, ops);
+    }
+
+    @Test
     void anUnknownFaultKindIsAUsageError() {
         Result r = run("chaos", "--faults", "crash,bogus", "--duration", "1s");
         assertEquals(2, r.code());

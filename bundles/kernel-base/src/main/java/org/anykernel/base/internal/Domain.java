@@ -172,8 +172,15 @@ final class Domain {
         return stats;
     }
 
+    /**
+     * Records the latest fault, unless the domain is stopped: then the reason it was stopped stays (a call that was
+     * still crashing while the supervisor gave up must not hide why). {@code Supervisor.fail} sets the reason before
+     * the state.
+     */
     void setLastFault(String f) {
-        lastFault = f;
+        if (state != DomainState.FAILED) {
+            lastFault = f;
+        }
     }
 
     void setRejected(String r) {

@@ -12,6 +12,7 @@ import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelEvent;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Placement;
+import org.anykernel.base.api.DomainState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +69,19 @@ class DomainDetectionTest {
         assertTrue(quota.get(0).message().contains("memory quota of 4096 bytes exceeded"), quota.get(0).message());
         assertTrue(domain.info(List.of()).lastFault().startsWith("quota: "));
         assertEquals(0, domain.info(List.of()).restarts());
+    }
+
+    @Test
+    void aStoppedDomainKeepsTheReasonItWasStoppedFor() {
+        supervisor.fault(domain, "CharDevice.read (x)", new IllegalStateException("first"));
+        assertTrue(domain.info(List.of()).lastFault().contains("first"));
+        // what Supervisor.fail does: the reason, then the state
+        domain.setLastFault("more than 2 restarts in 60 s");
+        domain.setState(DomainState.FAILED);
+        // a call that was still crashing when the supervisor gave up: reported, but the reason stays
+        supervisor.fault(domain, "CharDevice.read (x)", new IllegalStateException("late"));
+        supervisor.quota(domain, "memory");
+        assertEquals("more than 2 restarts in 60 s", domain.info(List.of()).lastFault());
+        assertTrue(of("FAULT").stream().anyMatch(e -> e.message().contains("late")), "the late fault is still an event");
     }
 }
