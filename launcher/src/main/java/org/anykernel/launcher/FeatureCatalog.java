@@ -32,11 +32,9 @@ public final class FeatureCatalog {
     }
 
     private final Map<String, Entry> entries;
-    private final ClassLoader resources;
 
-    private FeatureCatalog(Map<String, Entry> entries, ClassLoader resources) {
+    private FeatureCatalog(Map<String, Entry> entries) {
         this.entries = entries;
-        this.resources = resources;
     }
 
     /**
@@ -53,7 +51,7 @@ public final class FeatureCatalog {
         for (String name : FeatureFiles.knownProfiles(resources)) {
             out.put(name, entry(FeatureFiles.load(name, resources)));
         }
-        return new FeatureCatalog(out, resources);
+        return new FeatureCatalog(out);
     }
 
     /** The entry of a feature read from anywhere (a file given on the command line, too). */
@@ -192,10 +190,5 @@ public final class FeatureCatalog {
         List<Entry> out = new ArrayList<>(entries.values());
         out.sort(Comparator.comparing(Entry::profile).thenComparing(e -> e.bundles().size()).thenComparing(Entry::name));
         return out;
-    }
-
-    /** For messages: the class loader the features were found through. */
-    ClassLoader resources() {
-        return resources;
     }
 }

@@ -88,11 +88,8 @@ public final class KernelLock {
             }
             out.add(new Bundle(pb.id(), name, sha256(pb.file()), pb.startOrder()));
         }
-        Map<String, List<String>> w = new TreeMap<>();
-        for (Resolution.Link l : plan.wires()) {
-            w.computeIfAbsent(l.requirer(), k -> new ArrayList<>()).add(l.text());
-        }
-        return new KernelLock(profile.name(), out, profile.configurations(), profile.variables(), profile.frameworkProperties(), w);
+        return new KernelLock(profile.name(), out, profile.configurations(), profile.variables(), profile.frameworkProperties(),
+                Resolution.byRequirer(plan.wires()));
     }
 
     /**

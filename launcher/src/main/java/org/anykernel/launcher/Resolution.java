@@ -175,13 +175,8 @@ public final class Resolution implements AutoCloseable {
     }
 
     /** The Maven id of a revision added here, or {@value #SYSTEM} for the system bundle. */
-    public String idOf(Resource r) {
+    String idOf(Resource r) {
         return r == system ? SYSTEM : ids.get(r);
-    }
-
-    /** The revision of a bundle added with {@link #add}. */
-    public BundleRevision revision(String id) {
-        return revisions.get(id);
     }
 
     /**
@@ -423,7 +418,7 @@ public final class Resolution implements AutoCloseable {
         }
     }
 
-    /** For tests: the wires grouped by requirer. */
+    /** The wires as the lock file keeps them: by requirer, each {@link Link#text()}, in order. */
     static Map<String, List<String>> byRequirer(List<Link> links) {
         Map<String, List<String>> out = new TreeMap<>();
         for (Link l : links) {
