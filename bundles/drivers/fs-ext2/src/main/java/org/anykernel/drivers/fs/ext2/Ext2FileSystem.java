@@ -66,16 +66,12 @@ public final class Ext2FileSystem implements FileSystem, StateTransfer {
 
     /** A driver of its own (plain Java): its volumes live and die with it. */
     public Ext2FileSystem() {
-        this(DEFAULT_CACHE_BLOCKS);
-    }
-
-    /** A driver whose volumes cache {@code cacheBlocks} metadata blocks by default. */
-    public Ext2FileSystem(int cacheBlocks) {
-        this(cacheBlocks, null);
+        this(DEFAULT_CACHE_BLOCKS, null);
     }
 
     /**
-     * The driver as DS makes it: its mounted volumes (with their caches) kept in the base ({@code objects}, per
+     * The driver as DS makes it (its only public constructor with one parameter: SCR picks the activation constructor
+     * by its number of parameters): its mounted volumes (with their caches) kept in the base ({@code objects}, per
      * domain), so a crash and restart of the driver finds them again under the same handles: nothing written is
      * lost and open files keep working.
      */
