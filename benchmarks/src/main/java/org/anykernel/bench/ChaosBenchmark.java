@@ -1,10 +1,5 @@
 package org.anykernel.bench;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Throughput of the chaos workload with faults every second against the same workload without faults: one
  * {@code anyk chaos --profile microkernel-chaos.json --duration 10s --seed 7} per invocation, through the command's
- * entry point loaded from {@code anyk.jar} in a class loader of its own, with {@code --faults crash} (a crash about
+ * entry point ({@link AnykCommand}), with {@code --faults crash} (a crash about
  * every second, 0.7-1.3 s apart, into one of the three isolated domains) or {@code --faults none}. The profile is the
  * packaged microkernel with each domain's restart budget raised from 3 to 30 in 10 s: with 3 the injector must skip
  * most ticks to keep the domains alive (4 faults in 10 s), which is not "every second".
@@ -48,8 +43,7 @@ public class ChaosBenchmark {
 
     @State(Scope.Benchmark)
     public static class Anyk {
-        Method run;
-        ClassLoader loader;
+        AnykCommand anyk;
         /** The microkernel profile with a restart budget of 30 in 10 s per domain, so that no tick is skipped. */
         String profile;
 
@@ -57,10 +51,9 @@ public class ChaosBenchmark {
         public void setUp() throws Exception {
             // as anyk's main does: the kernel's log lines (a restart is a warning) stay out of the results
             java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
-            loader = new URLClassLoader("anyk", new URL[] {EmbeddedLibrary.anykJar().toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-            run = loader.loadClass("org.anykernel.launcher.cli.Anyk").getMethod("run", String[].class, PrintStream.class, PrintStream.class);
+            anyk = new AnykCommand();
             String json;
-            try (java.io.InputStream in = loader.getResourceAsStream("features/microkernel.json")) {
+            try (java.io.InputStream in = anyk.loader().getResourceAsStream("features/microkernel.json")) {
                 json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             String budget = json.replace("\"restart.intensity\": 3,", "\"restart.intensity\": 30,");
@@ -94,23 +87,8 @@ public class ChaosBenchmark {
     }
 
     private static String chaos(Anyk a, Rate r, String faults) throws Exception {
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(text, true, StandardCharsets.UTF_8);
-        Thread self = Thread.currentThread();
-        ClassLoader tccl = self.getContextClassLoader();
-        self.setContextClassLoader(a.loader);
-        int code;
-        try {
-            code = (Integer) a.run.invoke(null, new String[] {"chaos", "--profile", a.profile, "--duration", "10s",
-                "--seed", "7", "--faults", faults, "-V", "console.echo=false"}, ps, ps);
-        } finally {
-            self.setContextClassLoader(tccl);
-        }
-        String out = text.toString(StandardCharsets.UTF_8);
-        List<String> lines = out.lines().toList();
-        if (code != 0) {
-            throw new IllegalStateException("anyk chaos --faults " + faults + " exited " + code + ": " + out.strip());
-        }
+        List<String> lines = a.anyk.run(List.of("chaos", "--profile", a.profile, "--duration", "10s", "--seed", "7",
+                "--faults", faults, "-V", "console.echo=false"));
         for (String line : lines) {
             Matcher m = RATE.matcher(line);
             if (m.matches()) {

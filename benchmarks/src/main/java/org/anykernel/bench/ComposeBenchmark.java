@@ -1,12 +1,5 @@
 package org.anykernel.bench;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,14 +47,12 @@ public class ComposeBenchmark {
         Path root;
         Path out;
         int n;
-        Method run;
-        ClassLoader loader;
+        AnykCommand anyk;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             root = Files.createTempDirectory("compose-bench-");
-            loader = new URLClassLoader("anyk", new URL[] {EmbeddedLibrary.anykJar().toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-            run = loader.loadClass("org.anykernel.launcher.cli.Anyk").getMethod("run", String[].class, PrintStream.class, PrintStream.class);
+            anyk = new AnykCommand();
         }
 
         @Setup(Level.Invocation)
@@ -73,35 +64,18 @@ public class ComposeBenchmark {
         public void tearDown() {
             BareFelix.delete(root);
         }
-
-        int anyk(List<String> args) throws Exception {
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            PrintStream ps = new PrintStream(text, true, StandardCharsets.UTF_8);
-            Thread self = Thread.currentThread();
-            ClassLoader tccl = self.getContextClassLoader();
-            self.setContextClassLoader(loader);
-            try {
-                int code = (Integer) run.invoke(null, args.toArray(String[]::new), ps, ps);
-                if (code != 0) {
-                    throw new IllegalStateException("anyk " + args + " exited " + code + ": " + text.toString(StandardCharsets.UTF_8).strip());
-                }
-                return text.size();
-            } finally {
-                self.setContextClassLoader(tccl);
-            }
-        }
     }
 
     @Benchmark
-    public int composeFullFeatureSet(Work w) throws Exception {
+    public List<String> composeFullFeatureSet(Work w) throws Exception {
         List<String> args = new ArrayList<>(List.of("compose"));
         args.addAll(FULL);
         args.addAll(List.of("-o", w.out.toString()));
-        return w.anyk(args);
+        return w.anyk.run(args);
     }
 
     @Benchmark
-    public int features(Work w) throws Exception {
-        return w.anyk(List.of("features"));
+    public List<String> features(Work w) throws Exception {
+        return w.anyk.run(List.of("features"));
     }
 }
