@@ -47,6 +47,8 @@ public class ReplayIT {
 
     @Inject
     private Kernel kernel;
+    @Inject
+    private org.osgi.service.cm.ConfigurationAdmin cm;
 
     private Posix sys;
 
@@ -91,6 +93,45 @@ public class ReplayIT {
         Await.until("the RESTARTED event counts the replay", 10_000, () -> kernel.events(100).stream().anyMatch(
                 e -> e.topic().endsWith("/RESTARTED") && e.domain().equals(BLK) && e.message().contains("1 held call(s) replayed")));
         sys.close(fd);
+    }
+
+    /** Changes one field of blk's domain descriptor, as an administrator would, and waits until it is in force. */
+    private void reconfigureBlk(String key, Object value, java.util.function.BooleanSupplier inForce) throws Exception {
+        org.osgi.service.cm.Configuration c = cm.getFactoryConfiguration("org.anykernel.domain", BLK, "?");
+        java.util.Dictionary<String, Object> p = c.getProperties() == null ? new java.util.Hashtable<>() : c.getProperties();
+        p.put(key, value);
+        c.update(p);
+        Await.until(key + "=" + value, 10_000, () -> inForce.getAsBoolean() && kernel.settled()
+                && kernel.services().stream().anyMatch(s -> s.driver().equals("blk-sim") && s.bound()));
+    }
+
+    /** A read that crashes the driver returns the data anyway: the caller's own thread waits for the restart and runs it again. */
+    private void aCrashingReadIsReplayedOnTheCallersThread() {
+        int fd = sys.open("/dev/sd0", Sys.O_RDWR);
+        byte[] data = pattern(8192, 3);
+        assertEquals(8192, sys.pwrite(fd, data, 0, 8192, 3 << 20));
+        sys.fsync(fd);
+        int before = blk().restarts();
+        kernel.fault(BLK, new FaultSpec(FaultSpec.Kind.CRASH, 0, 0, "read"));
+        byte[] back = new byte[8192];
+        assertEquals("the caller sees no error", 8192, sys.pread(fd, back, 0, 8192, 3 << 20));
+        assertArrayEquals(data, back);
+        assertEquals("the driver crashed and was restarted once", before + 1, blk().restarts());
+        assertTrue(kernel.events(100).stream().anyMatch(e -> e.topic().endsWith("/FAULT") && e.domain().equals(BLK)
+                && e.message().contains("injected crash")));
+        sys.close(fd);
+    }
+
+    @Test
+    public void aCrashingReadIsReplayedWithIpcMigrate() throws Exception {
+        reconfigureBlk("ipc", "migrate", () -> blk().descriptor().ipc() == org.anykernel.base.api.DomainDescriptor.Ipc.MIGRATE);
+        aCrashingReadIsReplayedOnTheCallersThread();
+    }
+
+    @Test
+    public void aCrashingReadIsReplayedWhenColocated() throws Exception {
+        reconfigureBlk("placement", "colocated", () -> blk().descriptor().placement() == org.anykernel.base.api.Placement.COLOCATED);
+        aCrashingReadIsReplayedOnTheCallersThread();
     }
 
     @Test

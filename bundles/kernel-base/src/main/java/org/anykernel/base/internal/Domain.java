@@ -316,20 +316,52 @@ final class Domain {
 
     // ---- calls
 
+    /**
+     * A colocated or migrated call whose driver faulted in it, and that may run again on the restarted driver: the
+     * fault is reported (the restart is on its way) and the caller's thread waits for the new driver ({@link #call}).
+     */
+    private static final class Replay extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Object crashed;
+
+        Replay(Object crashed) {
+            super(null, null, false, false);
+            this.crashed = crashed;
+        }
+    }
+
     /** Runs a call of {@code front} on {@code target} along the domain's current path. */
     Object call(Front front, Object target, Method m, Object[] args) throws Throwable {
+        long replayUntil = 0;
         for (;;) {
             Mode md = mode;
             if (state == DomainState.FAILED) {
                 throw new KernelException(Errno.ENXIO, front.describe(m), "domain " + name + " is stopped: " + lastFault);
             }
+            try {
+                switch (md.placement()) {
+                    case COLOCATED:
+                        return direct(front, target, m, args);
+                    case ISOLATED:
+                        if (md.executor() == null) {
+                            return migrate(md, front, target, m, args);
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            } catch (Replay r) {
+                if (replayUntil == 0) {
+                    // as for a held hand-off call: the caller waits at most the hold time plus one watchdog period
+                    replayUntil = System.nanoTime()
+                            + TimeUnit.MILLISECONDS.toNanos(descriptor().holdMillis() + descriptor().watchdogMillis());
+                }
+                target = awaitRestarted(front, r.crashed, m, replayUntil);
+                stats.replayed();
+                continue;
+            }
             switch (md.placement()) {
-                case COLOCATED:
-                    return direct(front, target, m, args);
                 case ISOLATED:
-                    if (md.executor() == null) {
-                        return migrate(md, front, target, m, args);
-                    }
                     Object r = handOff(md, front, target, m, args);
                     if (r != RETRY) {
                         return r;
@@ -340,6 +372,37 @@ final class Domain {
                             "domain " + name + " is library-placed: no shared instance");
             }
         }
+    }
+
+    /**
+     * Waits until the driver object {@code crashed} has been replaced by the restart and returns the new one; {@code
+     * ENXIO} if the domain is stopped meanwhile, {@code EIO} if it is not back by {@code deadline}.
+     */
+    private Object awaitRestarted(Front front, Object crashed, Method m, long deadline) {
+        while (front.isCurrent(crashed) || !front.bound()) {
+            if (state == DomainState.FAILED) {
+                throw new KernelException(Errno.ENXIO, front.describe(m), "domain " + name + " is stopped: " + lastFault);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new KernelException(Errno.EIO, front.describe(m), "driver fault in domain " + name
+                        + ", and the domain was not back in time to run the call again: " + lastFault);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+        }
+        return front.currentTarget(this, m);
+    }
+
+    /** Whether a call that faulted with {@code t} may run again on the restarted driver. */
+    private boolean replayable(Method m, Throwable t) {
+        return !(t instanceof KernelException) && descriptor().restart() != RestartPolicy.NEVER
+                && m.isAnnotationPresent(org.anykernel.base.api.Idempotent.class);
+    }
+
+    /** Reports the fault of a replayable call (as {@link #contain} does) and sends its caller to wait for the restart. */
+    private Replay replay(Front front, Object target, Method m, Throwable t) {
+        stats.fault();
+        supervisor.fault(this, front.describe(m), t);
+        return new Replay(target);
     }
 
     private Object direct(Front front, Object target, Method m, Object[] args) {
@@ -353,8 +416,11 @@ final class Domain {
             }
             return m.invoke(target, args);
         } catch (InvocationTargetException e) {
-            throw contain(front, m, e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            throw replayable(m, e.getCause()) ? replay(front, target, m, e.getCause()) : contain(front, m, e.getCause());
+        } catch (RuntimeException | Error e) {
+            // an injected fault (kernel:fault) is thrown here, as the driver would throw it
+            throw replayable(m, e) ? replay(front, target, m, e) : contain(front, m, e);
+        } catch (ReflectiveOperationException e) {
             throw contain(front, m, e);
         } finally {
             ExecutionContext.exit(prev);
@@ -469,8 +535,13 @@ final class Domain {
             if (flight.timedOut) {
                 throw timedOut(front, m, watchdog);
             }
-            throw contain(front, m, e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            throw replayable(m, e.getCause()) ? replay(front, target, m, e.getCause()) : contain(front, m, e.getCause());
+        } catch (RuntimeException | Error e) {
+            if (flight.timedOut) {
+                throw timedOut(front, m, watchdog);
+            }
+            throw replayable(m, e) ? replay(front, target, m, e) : contain(front, m, e);
+        } catch (ReflectiveOperationException e) {
             if (flight.timedOut) {
                 throw timedOut(front, m, watchdog);
             }
