@@ -60,6 +60,8 @@ final class Domain {
         final Front front;
         final Method method;
         volatile boolean timedOut;
+        /** A restart interrupted the thread (to get it out of the old driver), not its caller. */
+        volatile boolean interruptedByRestart;
 
         InFlight(Front front, Method method, long start) {
             this.front = front;
@@ -255,6 +257,7 @@ final class Domain {
             }
         }
         for (InFlight f : migratingIn(old)) {
+            f.interruptedByRestart = true;
             f.thread.interrupt();
         }
     }
@@ -323,10 +326,13 @@ final class Domain {
     private static final class Replay extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final transient Object crashed;
+        /** The migrated call's flight (null for a colocated call): whether the restart interrupted its thread. */
+        final transient InFlight flight;
 
-        Replay(Object crashed) {
+        Replay(Object crashed, InFlight flight) {
             super(null, null, false, false);
             this.crashed = crashed;
+            this.flight = flight;
         }
     }
 
@@ -357,6 +363,11 @@ final class Domain {
                             + TimeUnit.MILLISECONDS.toNanos(descriptor().holdMillis() + descriptor().watchdogMillis());
                 }
                 target = awaitRestarted(front, r.crashed, m, replayUntil);
+                if (r.flight != null && r.flight.interruptedByRestart) {
+                    // the restart interrupted this thread to get it out of the old driver, which it had left already:
+                    // that interrupt is not the caller's, and must not end the call run again
+                    Thread.interrupted();
+                }
                 stats.replayed();
                 continue;
             }
@@ -399,10 +410,10 @@ final class Domain {
     }
 
     /** Reports the fault of a replayable call (as {@link #contain} does) and sends its caller to wait for the restart. */
-    private Replay replay(Front front, Object target, Method m, Throwable t) {
+    private Replay replay(Front front, Object target, Method m, Throwable t, InFlight flight) {
         stats.fault();
         supervisor.fault(this, front.describe(m), t);
-        return new Replay(target);
+        return new Replay(target, flight);
     }
 
     private Object direct(Front front, Object target, Method m, Object[] args) {
@@ -416,10 +427,10 @@ final class Domain {
             }
             return m.invoke(target, args);
         } catch (InvocationTargetException e) {
-            throw replayable(m, e.getCause()) ? replay(front, target, m, e.getCause()) : contain(front, m, e.getCause());
+            throw replayable(m, e.getCause()) ? replay(front, target, m, e.getCause(), null) : contain(front, m, e.getCause());
         } catch (RuntimeException | Error e) {
             // an injected fault (kernel:fault) is thrown here, as the driver would throw it
-            throw replayable(m, e) ? replay(front, target, m, e) : contain(front, m, e);
+            throw replayable(m, e) ? replay(front, target, m, e, null) : contain(front, m, e);
         } catch (ReflectiveOperationException e) {
             throw contain(front, m, e);
         } finally {
@@ -535,12 +546,12 @@ final class Domain {
             if (flight.timedOut) {
                 throw timedOut(front, m, watchdog);
             }
-            throw replayable(m, e.getCause()) ? replay(front, target, m, e.getCause()) : contain(front, m, e.getCause());
+            throw replayable(m, e.getCause()) ? replay(front, target, m, e.getCause(), flight) : contain(front, m, e.getCause());
         } catch (RuntimeException | Error e) {
             if (flight.timedOut) {
                 throw timedOut(front, m, watchdog);
             }
-            throw replayable(m, e) ? replay(front, target, m, e) : contain(front, m, e);
+            throw replayable(m, e) ? replay(front, target, m, e, flight) : contain(front, m, e);
         } catch (ReflectiveOperationException e) {
             if (flight.timedOut) {
                 throw timedOut(front, m, watchdog);
