@@ -31,20 +31,33 @@ public final class BootConfigurationFile {
         Properties p = new Properties();
         configurations.forEach((pid, values) -> values.forEach((key, value) -> {
             String prefix = pid + "/" + key;
-            if (value != null && value.getClass().isArray()) {
-                for (int i = 0; i < Array.getLength(value); i++) {
-                    p.setProperty(prefix + "[" + i + "]", String.valueOf(Array.get(value, i)));
-                }
-            } else if (value instanceof Collection<?> c) {
-                int i = 0;
-                for (Object e : c) {
-                    p.setProperty(prefix + "[" + i++ + "]", String.valueOf(e));
+            if (stringForm(value) instanceof String[] list) {
+                for (int i = 0; i < list.length; i++) {
+                    p.setProperty(prefix + "[" + i + "]", list[i]);
                 }
             } else {
                 p.setProperty(prefix, String.valueOf(value));
             }
         }));
         return p;
+    }
+
+    /**
+     * A configuration value as kernel-base gives it to ConfigAdmin: its string form, or for an array or a collection
+     * a {@code String[]} of its elements' string forms.
+     */
+    public static Object stringForm(Object value) {
+        if (value != null && value.getClass().isArray()) {
+            String[] out = new String[Array.getLength(value)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = String.valueOf(Array.get(value, i));
+            }
+            return out;
+        }
+        if (value instanceof Collection<?> c) {
+            return c.stream().map(String::valueOf).toArray(String[]::new);
+        }
+        return String.valueOf(value);
     }
 
     /** Writes the configurations to {@code file}, replacing it. */

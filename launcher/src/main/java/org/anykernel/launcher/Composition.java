@@ -38,7 +38,7 @@ public final class Composition {
                 revisions.add(resolution.add(b));
             }
             FeatureCatalog.Hints hints = catalog.hints(repository);
-            List<Resolution.Link> wires = resolution.resolve(bundles.stream().map(ProfileBundle::id).toList(), hints);
+            List<Resolution.Link> wires = resolution.resolve(hints);
             progress.accept("checking " + configurations.size() + " configurations");
             ConfigurationCheck.of(revisions).check(configurations, pid -> hints.featureTaking(resolution, pid).orElse(null));
             return new Plan(profile, bundles, wires);

@@ -61,11 +61,8 @@ public final class FeatureCatalog {
         if (ext != null) {
             requires.addAll(requires(sf.origin(), ext));
         }
-        boolean profile = false;
         FeatureExtension fw = sf.feature().getExtensions().get(Profile.FRAMEWORK_PROPERTIES);
-        if (fw != null && fw.getType() == FeatureExtension.Type.JSON && fw.getJSON() != null) {
-            profile = fw.getJSON().contains("\"" + PROFILE_PROPERTY + "\"");
-        }
+        boolean profile = fw != null && Profile.frameworkProperties(sf, fw).containsKey(PROFILE_PROPERTY);
         List<ID> bundles = sf.feature().getBundles().stream().map(FeatureBundle::getID).toList();
         return new Entry(sf.label(), sf.feature().getDescription().orElse(""), List.copyOf(requires), profile, bundles);
     }

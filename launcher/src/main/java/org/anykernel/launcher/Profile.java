@@ -155,7 +155,8 @@ public final class Profile {
         return (int) order;
     }
 
-    private static Map<String, String> frameworkProperties(SourcedFeature sf, FeatureExtension ext) {
+    /** The framework properties an extension {@value #FRAMEWORK_PROPERTIES} of a feature sets, checked. */
+    static Map<String, String> frameworkProperties(SourcedFeature sf, FeatureExtension ext) {
         String where = sf.origin() + ": extension " + FRAMEWORK_PROPERTIES;
         if (ext.getType() != FeatureExtension.Type.JSON) {
             throw ProfileException.invalid(where + " must be of type JSON");

@@ -16,4 +16,26 @@ public record ProfileBundle(String id, Path file, int startOrder) {
     public String location() {
         return file.toUri().toString();
     }
+
+    /**
+     * A main attribute of the jar's manifest, or {@code ""} when it has none (or the jar is not there).
+     *
+     * @throws java.io.UncheckedIOException when the jar cannot be read
+     */
+    public String manifestHeader(String name) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return "";
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(file.toFile())) {
+            String v = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue(name);
+            return v == null ? "" : v;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The jar's {@code Bundle-SymbolicName} without its directives, or {@code ""}. */
+    public String symbolicName() {
+        return manifestHeader("Bundle-SymbolicName").split(";")[0].trim();
+    }
 }

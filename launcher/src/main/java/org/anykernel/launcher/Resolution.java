@@ -127,7 +127,7 @@ public final class Resolution implements AutoCloseable {
         } catch (BundleException e) {
             if (e.getType() == BundleException.DUPLICATE_BUNDLE_ERROR) {
                 throw ProfileException.invalid("bundle conflict: " + pb.id() + " has the symbolic name and version of "
-                        + idOfSymbolicName(symbolicName(pb)) + ": keep one");
+                        + idOfSymbolicName(pb.symbolicName()) + ": keep one");
             }
             throw ProfileException.invalid("bundle " + pb.id() + " is not a valid OSGi bundle: " + e.getMessage());
         }
@@ -165,34 +165,22 @@ public final class Resolution implements AutoCloseable {
                 .findFirst().orElse("another bundle");
     }
 
-    private static String symbolicName(ProfileBundle pb) {
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(pb.file().toFile())) {
-            String n = jar.getManifest().getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-            return n == null ? "" : n.split(";")[0].trim();
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
-    }
-
     /** The Maven id of a revision added here, or {@value #SYSTEM} for the system bundle. */
     String idOf(Resource r) {
         return r == system ? SYSTEM : ids.get(r);
     }
 
     /**
-     * Resolves the given bundles (added with {@link #add}) together, against the system bundle and each other.
+     * Resolves every bundle added with {@link #add} together, against the system bundle and each other (not the ones
+     * added for hints).
      *
      * @param hints where to look for a feature that would supply what is missing (may be empty)
      * @return the wires, sorted
      * @throws ProfileException of kind {@code INVALID} whose first line is the root cause and its fix, followed
      *                          by the chain of requirements that led to it
      */
-    public List<Link> resolve(Collection<String> bundleIds, FeatureCatalog.Hints hints) {
-        List<Resource> mandatory = new ArrayList<>();
-        for (String id : bundleIds) {
-            mandatory.add(revisions.get(id));
-        }
-        Context ctx = new Context(mandatory);
+    public List<Link> resolve(FeatureCatalog.Hints hints) {
+        Context ctx = new Context(new ArrayList<>(revisions.values()));
         Map<Resource, List<Wire>> wiring;
         try {
             wiring = new ResolverImpl(new Logger(Logger.LOG_ERROR), 1).resolve(ctx);

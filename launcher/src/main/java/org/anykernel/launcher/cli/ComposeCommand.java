@@ -88,15 +88,7 @@ final class ComposeCommand implements Callable<Integer> {
             anyk.out.flush();
             return 0;
         } catch (ProfileException e) {
-            // an invalid composition: the root cause and its fix on the first line, then the chain, if any
-            if (Failures.debugFromEnvironment()) {
-                e.printStackTrace(anyk.err);
-            }
-            List<String> lines = e.getMessage().lines().toList();
-            anyk.err.println("anyk: error: " + lines.get(0));
-            lines.stream().skip(1).forEach(anyk.err::println);
-            anyk.err.flush();
-            return Failures.FAILED;
+            return failures.composition(e);
         }
     }
 

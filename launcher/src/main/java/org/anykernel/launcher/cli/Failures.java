@@ -1,6 +1,7 @@
 package org.anykernel.launcher.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 
 import org.anykernel.launcher.ProfileException;
 import org.anykernel.launcher.embed.LaunchException;
@@ -51,6 +52,21 @@ final class Failures {
         // not expected: say what it was, since its message alone may mean nothing
         err.println("anyk: error: " + e.getClass().getSimpleName() + ": " + LaunchException.rootMessage(e)
                 + (debug ? "" : " (ANYK_DEBUG=1 for details)"));
+        return FAILED;
+    }
+
+    /**
+     * An invalid composition: the first line of its message (the root cause and the fix) as the error line, the
+     * chain that led to it under it, as the message has it; exit code {@link #FAILED}.
+     */
+    int composition(ProfileException e) {
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        List<String> lines = e.getMessage() == null ? List.of("unknown error") : e.getMessage().lines().toList();
+        err.println("anyk: error: " + lines.get(0));
+        lines.stream().skip(1).forEach(err::println);
+        err.flush();
         return FAILED;
     }
 

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 
 import org.anykernel.launcher.BootConfigurationFile;
 import org.anykernel.launcher.FeatureCatalog;
@@ -54,6 +53,8 @@ public final class FeatureCommands {
     private final MavenRepository repository;
     private final Map<String, String> frameworkProperties;
     private final Set<String> installed = new LinkedHashSet<>();
+    /** The packaged features: in the launcher's jar, so read once, when first needed. */
+    private FeatureCatalog catalog;
 
     public FeatureCommands(BundleContext context, MavenRepository repository, Map<String, String> frameworkProperties,
             Collection<String> bootFeatures) {
@@ -78,7 +79,7 @@ public final class FeatureCommands {
         }
         Map<String, Bundle> present = bySymbolicName();
         StringBuilder out = new StringBuilder("FEATURE        STATE      BUNDLES\n");
-        FeatureCatalog.packaged().entries().forEach((name, e) -> {
+        catalog().entries().forEach((name, e) -> {
             int have = 0;
             for (ProfileBundle b : bundlesOf(name)) {
                 if (present.containsKey(symbolicName(b))) {
@@ -132,7 +133,7 @@ public final class FeatureCommands {
         List<String> changed = new ArrayList<>();
         for (Map.Entry<String, Map<String, Object>> e : configs.entrySet()) {
             Dictionary<String, Object> now = currentProperties(cm, e.getKey());
-            Dictionary<String, Object> next = dictionary(e.getKey(), e.getValue());
+            Dictionary<String, Object> next = dictionary(e.getValue());
             if (now == null || !sameValues(now, next)) {
                 out.append("  configure  ").append(e.getKey()).append(now == null ? " (new)" : " (changed)").append('\n');
                 changed.add(e.getKey());
@@ -162,7 +163,7 @@ public final class FeatureCommands {
             throw new IllegalArgumentException("cannot install " + name + ": " + LaunchException.rootMessage(e), e);
         }
         for (String pid : changed) {
-            update(cm, pid, dictionary(pid, configs.get(pid)));
+            update(cm, pid, dictionary(configs.get(pid)));
         }
         for (String note : optionalImportsLeftUnwired(added)) {
             out.append("  note       ").append(note).append('\n');
@@ -178,7 +179,7 @@ public final class FeatureCommands {
         Map<String, Bundle> present = bySymbolicName();
         // bundles another installed component feature lists stay
         Set<String> kept = new LinkedHashSet<>();
-        FeatureCatalog catalog = FeatureCatalog.packaged();
+        FeatureCatalog catalog = catalog();
         for (String other : installed) {
             if (!other.equals(name) && catalog.get(other).map(e -> !e.profile()).orElse(false)) {
                 for (ProfileBundle pb : bundlesOf(other)) {
@@ -297,20 +298,16 @@ public final class FeatureCommands {
             return;
         }
         try (Resolution r = new Resolution(frameworkProperties)) {
-            List<String> ids = new ArrayList<>();
             for (Bundle b : context.getBundles()) {
                 Path jar = jarOf(b);
                 if (b.getBundleId() != 0 && jar != null) {
-                    ProfileBundle pb = new ProfileBundle("bundle " + b.getBundleId() + " " + b.getSymbolicName(), jar, 0);
-                    r.add(pb);
-                    ids.add(pb.id());
+                    r.add(new ProfileBundle("bundle " + b.getBundleId() + " " + b.getSymbolicName(), jar, 0));
                 }
             }
             for (ProfileBundle pb : toInstall) {
                 r.add(pb);
-                ids.add(pb.id());
             }
-            r.resolve(ids, FeatureCatalog.packaged().hints(repository));
+            r.resolve(catalog().hints(repository));
         }
     }
 
@@ -326,9 +323,16 @@ public final class FeatureCommands {
         }
     }
 
+    private FeatureCatalog catalog() {
+        if (catalog == null) {
+            catalog = FeatureCatalog.packaged();
+        }
+        return catalog;
+    }
+
     private List<ProfileBundle> bundlesOf(String feature) {
         List<ProfileBundle> out = new ArrayList<>();
-        for (org.osgi.service.feature.ID id : FeatureCatalog.packaged().get(feature).map(FeatureCatalog.Entry::bundles).orElse(List.of())) {
+        for (org.osgi.service.feature.ID id : catalog().get(feature).map(FeatureCatalog.Entry::bundles).orElse(List.of())) {
             out.add(new ProfileBundle(id.toString(), repository.path(id), 0));
         }
         return out;
@@ -349,23 +353,19 @@ public final class FeatureCommands {
     }
 
     private static String symbolicName(ProfileBundle pb) {
-        return header(pb, Constants.BUNDLE_SYMBOLICNAME).split(";")[0].trim();
+        try {
+            return pb.symbolicName();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static String bundleVersion(ProfileBundle pb) {
-        String v = header(pb, Constants.BUNDLE_VERSION);
-        return v.isEmpty() ? "0.0.0" : v.trim();
-    }
-
-    private static String header(ProfileBundle pb, String name) {
-        if (!java.nio.file.Files.isRegularFile(pb.file())) {
-            return "";
-        }
-        try (JarFile jar = new JarFile(pb.file().toFile())) {
-            String v = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue(name);
-            return v == null ? "" : v;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + pb.file() + ": " + e.getMessage(), e);
+        try {
+            String v = pb.manifestHeader(Constants.BUNDLE_VERSION);
+            return v.isEmpty() ? "0.0.0" : v.trim();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -408,21 +408,15 @@ public final class FeatureCommands {
         call(configuration(cm, pid), "delete", new Class<?>[0]);
     }
 
-    private static Dictionary<String, Object> dictionary(String pid, Map<String, Object> values) {
+    private static Dictionary<String, Object> dictionary(Map<String, Object> values) {
         // as kernel-base applies boot configurations: every value its string form, lists as string arrays
         Dictionary<String, Object> d = new Hashtable<>();
-        java.util.Properties p = BootConfigurationFile.toProperties(Map.of(pid, values));
-        Map<String, List<String>> lists = new LinkedHashMap<>();
-        for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
-            String k = key.substring(pid.length() + 1);
-            int bracket = k.indexOf('[');
-            if (bracket > 0 && k.endsWith("]")) {
-                lists.computeIfAbsent(k.substring(0, bracket), x -> new ArrayList<>()).add(p.getProperty(key));
-            } else {
-                d.put(k, p.getProperty(key));
+        values.forEach((k, v) -> {
+            Object form = BootConfigurationFile.stringForm(v);
+            if (!(form instanceof String[] list && list.length == 0)) { // an empty list is no key, as in the boot file
+                d.put(k, form);
             }
-        }
-        lists.forEach((k, v) -> d.put(k, v.toArray(String[]::new)));
+        });
         return d;
     }
 

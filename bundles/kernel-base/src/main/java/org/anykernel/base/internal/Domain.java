@@ -352,35 +352,29 @@ final class Domain {
                         if (md.executor() == null) {
                             return migrate(md, front, target, m, args);
                         }
-                        break;
+                        Object r = handOff(md, front, target, m, args);
+                        if (r != RETRY) {
+                            return r;
+                        }
+                        continue;
                     default:
-                        break;
+                        throw new KernelException(Errno.ENXIO, front.describe(m),
+                                "domain " + name + " is library-placed: no shared instance");
                 }
-            } catch (Replay r) {
+            } catch (Replay crash) {
+                // a colocated or migrated call (a hand-off call is held and replayed by the restart itself)
                 if (replayUntil == 0) {
                     // as for a held hand-off call: the caller waits at most the hold time plus one watchdog period
                     replayUntil = System.nanoTime()
                             + TimeUnit.MILLISECONDS.toNanos(descriptor().holdMillis() + descriptor().watchdogMillis());
                 }
-                target = awaitRestarted(front, r.crashed, m, replayUntil);
-                if (r.flight != null && r.flight.interruptedByRestart) {
+                target = awaitRestarted(front, crash.crashed, m, replayUntil);
+                if (crash.flight != null && crash.flight.interruptedByRestart) {
                     // the restart interrupted this thread to get it out of the old driver, which it had left already:
                     // that interrupt is not the caller's, and must not end the call run again
                     Thread.interrupted();
                 }
                 stats.replayed();
-                continue;
-            }
-            switch (md.placement()) {
-                case ISOLATED:
-                    Object r = handOff(md, front, target, m, args);
-                    if (r != RETRY) {
-                        return r;
-                    }
-                    continue;
-                default:
-                    throw new KernelException(Errno.ENXIO, front.describe(m),
-                            "domain " + name + " is library-placed: no shared instance");
             }
         }
     }
