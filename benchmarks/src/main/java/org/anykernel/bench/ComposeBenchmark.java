@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ComposeBenchmark {
     /** The component features, needs before what needs them: the full feature set. */
-    static final List<String> FULL = List.of("base", "shell", "logging", "hw-sim", "hw-disk", "hw-nic", "faction-dev",
+    static final List<String> FULL = List.of("base", "events", "shell", "logging", "hw-sim", "hw-disk", "hw-nic", "faction-dev",
             "faction-vfs", "faction-net", "char-std", "blk-sim", "fs-tmpfs", "fs-ext2", "nic-sim", "net-inet", "httpd",
             "library-demo");
 

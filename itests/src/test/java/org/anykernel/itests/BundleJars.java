@@ -29,8 +29,25 @@ final class BundleJars {
         throw new AssertionError("no bundle " + symbolicName);
     }
 
+    /** Every installed bundle with this symbolic name. */
+    static java.util.List<Bundle> all(BundleContext context, String symbolicName) {
+        java.util.List<Bundle> out = new java.util.ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
     /** A temporary jar of {@code b}'s entries, its manifest changed by {@code edit}. */
     static Path rebuilt(Bundle b, String name, Consumer<Attributes> edit) throws Exception {
+        return rebuilt(b, name, edit, (entry, bytes) -> bytes);
+    }
+
+    /** As {@link #rebuilt(Bundle, String, Consumer)}, each entry's content also changed by {@code entries}. */
+    static Path rebuilt(Bundle b, String name, Consumer<Attributes> edit,
+            java.util.function.BiFunction<String, byte[], byte[]> entries) throws Exception {
         Manifest mf;
         try (InputStream in = b.getEntry("META-INF/MANIFEST.MF").openStream()) {
             mf = new Manifest(in);
@@ -48,7 +65,7 @@ final class BundleJars {
                 out.putNextEntry(new JarEntry(n));
                 if (!n.endsWith("/")) {
                     try (InputStream in = u.openStream()) {
-                        in.transferTo(out);
+                        out.write(entries.apply(n, in.readAllBytes()));
                     }
                 }
                 out.closeEntry();

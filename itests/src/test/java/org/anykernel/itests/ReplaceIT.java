@@ -65,8 +65,10 @@ public class ReplaceIT {
         sys = kernel.posix(kernel.spawn("replace", Credentials.ROOT));
     }
 
+    private static final String BLK_SIM = "org.anykernel.drivers.blk-sim";
+
     private Bundle blkSim() {
-        return BundleJars.find(context, "org.anykernel.drivers.blk-sim");
+        return BundleJars.find(context, BLK_SIM);
     }
 
     /** The running blk-sim build as a jar, its manifest changed by {@code edit}. */
@@ -111,9 +113,14 @@ public class ReplaceIT {
             return null;
         });
         Await.until("load running", 10_000, () -> ops.get() > 50);
-        String original = blkSim().getVersion().toString();
+        Bundle old = blkSim();
+        String original = old.getVersion().toString();
         String line = kernel.replace("blk-sim", next.toString());
         assertTrue(line, line.contains(original + " -> 0.1.1"));
+        // installed beside the old build, which is gone now
+        assertEquals(Bundle.UNINSTALLED, old.getState());
+        assertEquals(1, BundleJars.all(context, BLK_SIM).size());
+        assertTrue(blkSim().getLocation(), blkSim().getLocation().startsWith("anyk-update:blk-sim:"));
         int at = ops.get();
         Await.until("load goes on after the replace", 10_000, () -> ops.get() > at + 50);
         stop.set(true);
@@ -127,7 +134,8 @@ public class ReplaceIT {
 
     @Test
     public void aBuildThatDoesNotStartIsRolledBack() throws Exception {
-        String original = blkSim().getVersion().toString();
+        Bundle old = blkSim();
+        String original = old.getVersion().toString();
         Path bad = build("blk-sim-bad", a -> {
             a.putValue("Bundle-Version", "0.1.2");
             a.putValue("Bundle-Activator", "org.anykernel.drivers.blk.sim.NoSuchActivator");
@@ -142,6 +150,7 @@ public class ReplaceIT {
         }
         assertEquals(original, blkSim().getVersion().toString());
         assertEquals(Bundle.ACTIVE, blkSim().getState());
+        assertEquals("the old build is the only one", java.util.List.of(old), BundleJars.all(context, BLK_SIM));
         assertTrue(event("ROLLED_BACK"));
         Await.until("sd0 back", 10_000, () -> kernel.services().stream().anyMatch(s -> s.driver().equals("blk-sim") && s.bound()));
         deviceServes();
@@ -150,7 +159,8 @@ public class ReplaceIT {
 
     @Test
     public void aBuildWhoseServicesNeverComeUpIsRolledBack() throws Exception {
-        String original = blkSim().getVersion().toString();
+        Bundle old = blkSim();
+        String original = old.getVersion().toString();
         Path silent = build("blk-sim-silent", a -> {
             a.putValue("Bundle-Version", "0.1.3");
             a.remove(new Attributes.Name("Service-Component"));
@@ -163,6 +173,8 @@ public class ReplaceIT {
             assertTrue(e.getMessage(), e.getMessage().contains("not all up within"));
         }
         assertEquals(original, blkSim().getVersion().toString());
+        assertEquals("the old build is the only one", java.util.List.of(old), BundleJars.all(context, BLK_SIM));
+        assertEquals(Bundle.ACTIVE, old.getState());
         deviceServes();
         Files.deleteIfExists(silent);
     }

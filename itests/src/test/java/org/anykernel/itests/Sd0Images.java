@@ -17,6 +17,21 @@ final class Sd0Images {
     private Sd0Images() {
     }
 
+    /**
+     * Waits (bounded) until the kernel is settled and sd0's driver bound, then gives a root process whose
+     * {@code /dev/sd0} holds a fresh ext2 (made in {@code img}) mounted on {@code mnt}.
+     */
+    static Posix mountFresh(org.anykernel.base.api.Kernel kernel, String name, Path img,
+                                                   String mnt) throws Exception {
+        Await.until("kernel settled", 10_000, kernel::settled);
+        Await.until("sd0", 10_000, () -> kernel.services().stream().anyMatch(s -> s.driver().equals("blk-sim") && s.bound()));
+        Posix sys = kernel.posix(kernel.spawn(name, org.anykernel.base.api.Credentials.ROOT));
+        mkfs(sys, img);
+        sys.mkdir(mnt, 0755);
+        sys.mount("/dev/sd0", mnt, "ext2", 0, null);
+        return sys;
+    }
+
     /** {@code mke2fs -t ext2 -b 1024} of 16 MiB into {@code img}, then written onto {@code /dev/sd0} and synced. */
     static void mkfs(Posix sys, Path img) throws Exception {
         StandaloneVfsTest.Host.run("mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img.toString(), "16M");

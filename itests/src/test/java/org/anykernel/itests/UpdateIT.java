@@ -2,6 +2,7 @@ package org.anykernel.itests;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
@@ -9,6 +10,7 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +39,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
  * {@code kernel:update}: the ext2 driver is updated under load with a volume mounted and files open; its state (the
@@ -64,13 +67,8 @@ public class UpdateIT {
 
     @Before
     public void setUp() throws Exception {
-        Await.until("kernel settled", 10_000, kernel::settled);
-        Await.until("sd0", 10_000, () -> kernel.services().stream().anyMatch(s -> s.driver().equals("blk-sim") && s.bound()));
-        sys = kernel.posix(kernel.spawn("update", Credentials.ROOT));
         img = Files.createTempFile("update", ".img");
-        Sd0Images.mkfs(sys, img);
-        sys.mkdir(MNT, 0755);
-        sys.mount("/dev/sd0", MNT, "ext2", 0, null);
+        sys = Sd0Images.mountFresh(kernel, "update", img, MNT);
     }
 
     @After
@@ -118,6 +116,30 @@ public class UpdateIT {
         Sd0Images.assertClean(sys, img);
     }
 
+    private static final String TMPFS = "org.anykernel.drivers.fs-tmpfs";
+    private static final String EXT2 = "org.anykernel.drivers.fs-ext2";
+
+    /**
+     * What an update promises about bundles: the new build was installed beside {@code old} and took its place, so
+     * exactly one bundle of that name is installed, active, started with the framework at the old one's start level,
+     * and the old one is uninstalled.
+     */
+    private Bundle assertSwapped(Bundle old, String symbolicName) {
+        int level = old.getState() == Bundle.UNINSTALLED ? -1 : old.adapt(BundleStartLevel.class).getStartLevel();
+        List<Bundle> now = BundleJars.all(context, symbolicName);
+        assertEquals("one " + symbolicName + " installed: " + now, 1, now.size());
+        Bundle b = now.get(0);
+        assertNotEquals("a new bundle", old.getBundleId(), b.getBundleId());
+        assertEquals("the old build is uninstalled", Bundle.UNINSTALLED, old.getState());
+        assertEquals(Bundle.ACTIVE, b.getState());
+        assertTrue(b.getLocation(), b.getLocation().startsWith("anyk-update:"));
+        assertTrue("starts with the framework", b.adapt(BundleStartLevel.class).isPersistentlyStarted());
+        if (level >= 0) {
+            assertEquals(level, b.adapt(BundleStartLevel.class).getStartLevel());
+        }
+        return b;
+    }
+
     @Test
     public void ext2IsUpdatedUnderLoadWithItsVolumeMounted() throws Exception {
         byte[] before = pattern(200_000, 1);
@@ -142,8 +164,11 @@ public class UpdateIT {
             return null;
         });
         Await.until("load running", 10_000, () -> ops.get() > 20);
+        Bundle old = BundleJars.find(context, EXT2);
+        int level = old.adapt(BundleStartLevel.class).getStartLevel();
         String line = kernel.update("fs-ext2", null);
         assertTrue(line, line.contains("state of 1 service(s) handed over"));
+        assertEquals(level, assertSwapped(old, EXT2).adapt(BundleStartLevel.class).getStartLevel());
         int at = ops.get();
         progress(f, ops, at + 20);
         stop.set(true);
@@ -196,9 +221,18 @@ public class UpdateIT {
             return null;
         });
         Await.until("writes running", 10_000, () -> ops.get() > 100);
+        Bundle before = BundleJars.find(context, TMPFS);
         String line = kernel.update("fs-tmpfs", null);
         assertTrue(line, line.contains("state of 1 service(s) handed over"));
+        Bundle first = assertSwapped(before, TMPFS);
         int at = ops.get();
+        progress(f, ops, at + 100);
+        // and again, from the build the first update installed
+        line = kernel.update("fs-tmpfs", null);
+        assertTrue(line, line.contains("state of 1 service(s) handed over"));
+        Bundle second = assertSwapped(first, TMPFS);
+        assertTrue(first.getLocation() + " then " + second.getLocation(), !first.getLocation().equals(second.getLocation()));
+        at = ops.get();
         progress(f, ops, at + 100);
         stop.set(true);
         f.get(30, TimeUnit.SECONDS);
@@ -228,7 +262,7 @@ public class UpdateIT {
         int fd = sys.open(MNT + "/f", Sys.O_CREAT | Sys.O_RDWR, 0644);
         sys.write(fd, data);
         sys.close(fd);
-        Bundle ext2 = BundleJars.find(context, "org.anykernel.drivers.fs-ext2");
+        Bundle ext2 = BundleJars.find(context, EXT2);
         Path bad = BundleJars.rebuilt(ext2, "fs-ext2-bad", a -> {
             a.putValue("Bundle-Version", "0.1.9");
             a.putValue("Bundle-Activator", "org.anykernel.drivers.fs.ext2.NoSuchActivator");
@@ -244,6 +278,103 @@ public class UpdateIT {
             Files.deleteIfExists(bad);
         }
         assertArrayEquals("the old build got its volume back", data, read(MNT + "/f"));
+        assertEquals("the old build, untouched, is the only one", List.of(ext2), BundleJars.all(context, EXT2));
+        assertEquals(Bundle.ACTIVE, ext2.getState());
+        unmountAndCheck();
+    }
+
+    @Test
+    public void aBuildOfAnotherDriverIsRefusedBeforeTheCallsAreHeld() throws Exception {
+        // the same build under another driver name is refused before the calls are held
+        Bundle tmpfs = BundleJars.find(context, TMPFS);
+        sys.mkdir("/tmp/kept", 0755);
+        Path other = BundleJars.rebuilt(tmpfs, "fs-tmpfs-other", a -> a.putValue("Anykernel-Driver", "fs-other"));
+        try {
+            kernel.update("fs-tmpfs", other.toString());
+            fail("a build of another driver was kept");
+        } catch (KernelException e) {
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(e.getMessage(), e.getMessage().contains("is driver 'fs-other', not 'fs-tmpfs'"));
+        } finally {
+            Files.deleteIfExists(other);
+        }
+        assertEquals(List.of(tmpfs), BundleJars.all(context, TMPFS));
+        assertEquals(Bundle.ACTIVE, tmpfs.getState());
+        assertTrue("the tmpfs still serves", sys.stat("/tmp/kept").isDirectory());
+        assertTrue(kernel.services().stream().anyMatch(s -> s.driver().equals("fs-tmpfs") && s.bound()));
+        unmountAndCheck();
+    }
+
+    /** Files in the tmpfs root, and one open across what follows; their content is checked by {@link #tmpfsKept}. */
+    private int tmpfsFiles(byte[] data) {
+        sys.mkdir("/tmp/kept", 0755);
+        int fd = sys.open("/tmp/kept/f", Sys.O_CREAT | Sys.O_RDWR, 0644);
+        assertEquals(data.length, sys.write(fd, data));
+        return fd;
+    }
+
+    private void tmpfsKept(int fd, byte[] data) {
+        byte[] back = new byte[data.length];
+        assertEquals(data.length, sys.pread(fd, back, 0, back.length, 0));
+        assertArrayEquals("a file open across the rollback", data, back);
+        sys.close(fd);
+        assertArrayEquals(data, read("/tmp/kept/f"));
+    }
+
+    @Test
+    public void aNewBuildWhoseServiceDoesNotActivateIsRolledBackAndTheOldOneGetsTheStateBack() throws Exception {
+        // started beside the running build (its component is delayed), it takes the fronts within the pause, where
+        // its component fails to activate: the running build takes them back, with its state
+        byte[] data = pattern(20_000, 4);
+        int fd = tmpfsFiles(data);
+        Bundle tmpfs = BundleJars.find(context, TMPFS);
+        Path broken = BundleJars.rebuilt(tmpfs, "fs-tmpfs-broken", a -> a.putValue("Bundle-Version", "0.1.8"),
+                (entry, bytes) -> entry.startsWith("OSGI-INF/") && entry.endsWith(".xml")
+                        ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("class=\"org.anykernel.drivers.fs.tmpfs.TmpFileSystem\"",
+                                        "class=\"org.anykernel.drivers.fs.tmpfs.NoSuchFileSystem\"")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : bytes);
+        String version = tmpfs.getVersion().toString();
+        try {
+            kernel.update("fs-tmpfs", broken.toString());
+            fail("a build whose service does not activate was kept");
+        } catch (KernelException e) {
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(e.getMessage(), e.getMessage().contains("rolled back to " + version)
+                    && e.getMessage().contains("did not activate"));
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+        assertEquals("the old build is the only one", List.of(tmpfs), BundleJars.all(context, TMPFS));
+        assertEquals(Bundle.ACTIVE, tmpfs.getState());
+        tmpfsKept(fd, data);
+        unmountAndCheck();
+    }
+
+    @Test
+    public void aNewBuildWithoutServicesIsRolledBackAfterTheOldOneStoppedAndGetsTheStateBack() throws Exception {
+        // no component to start beside the running build: it is started within the pause, after the running build
+        // stopped, and its services never come
+        byte[] data = pattern(20_000, 5);
+        int fd = tmpfsFiles(data);
+        Bundle tmpfs = BundleJars.find(context, TMPFS);
+        Path silent = BundleJars.rebuilt(tmpfs, "fs-tmpfs-silent", a -> {
+            a.putValue("Bundle-Version", "0.1.7");
+            a.remove(new java.util.jar.Attributes.Name("Service-Component"));
+        });
+        try {
+            kernel.update("fs-tmpfs", silent.toString());
+            fail("a build without services was kept");
+        } catch (KernelException e) {
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(e.getMessage(), e.getMessage().contains("not all up within"));
+        } finally {
+            Files.deleteIfExists(silent);
+        }
+        assertEquals("the old build is the only one", List.of(tmpfs), BundleJars.all(context, TMPFS));
+        assertEquals(Bundle.ACTIVE, tmpfs.getState());
+        tmpfsKept(fd, data);
         unmountAndCheck();
     }
 }

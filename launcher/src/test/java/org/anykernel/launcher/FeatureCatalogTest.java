@@ -29,7 +29,7 @@ class FeatureCatalogTest {
     @Test
     void thereIsAFeaturePerComponentAndPerProfile() {
         Set<String> names = CATALOG.entries().keySet();
-        for (String component : List.of("base", "shell", "logging", "hw-sim", "hw-disk", "hw-nic", "faction-dev", "faction-vfs",
+        for (String component : List.of("base", "events", "shell", "logging", "hw-sim", "hw-disk", "hw-nic", "faction-dev", "faction-vfs",
                 "faction-net", "char-std", "blk-sim", "fs-tmpfs", "fs-ext2", "nic-sim", "net-inet", "httpd", "library-demo")) {
             assertTrue(names.contains(component), component);
             assertFalse(CATALOG.get(component).orElseThrow().profile(), component);
@@ -86,7 +86,7 @@ class FeatureCatalogTest {
         // the resolver wires them the same way
         Composition.Plan profile = plan(List.of("monolithic"));
         List<String> components = new ArrayList<>();
-        for (String f : List.of("char-std", "blk-sim", "fs-tmpfs", "fs-ext2", "faction-net", "shell")) {
+        for (String f : List.of("events", "char-std", "blk-sim", "fs-tmpfs", "fs-ext2", "faction-net", "shell")) {
             for (String n : CATALOG.closure(f)) {
                 if (!components.contains(n)) {
                     components.add(n);

@@ -16,9 +16,11 @@ import java.util.stream.Collectors;
 
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Posix;
+import org.anykernel.base.api.Sys;
 import org.anykernel.launcher.MavenRepository;
 import org.anykernel.launcher.Profile;
 import org.anykernel.launcher.embed.BootOptions;
+import org.anykernel.launcher.embed.DiskHandle;
 import org.anykernel.launcher.embed.EmbeddedKernel;
 import org.anykernel.launcher.embed.KernelHandle;
 
@@ -28,8 +30,11 @@ import org.anykernel.launcher.embed.KernelHandle;
  * happened, ending with one {@code chaos: ops=... lost=N mismatches=N} line.
  */
 public final class ChaosRun {
-    /** The fault kinds {@code --faults} accepts. */
-    public static final List<String> KINDS = List.of("crash", "error", "hang", "delay");
+    /** The fault kinds {@code --faults} accepts: driver faults into a domain, then hardware faults of the disk. */
+    public static final List<String> KINDS = List.of("crash", "error", "hang", "delay", "corrupt-io", "power-cut");
+    /** The kinds that are faults of the disk sd0 rather than of a driver. */
+    static final List<String> DISK_KINDS = List.of("corrupt-io", "power-cut");
+    private static final String DISK = "sd0";
     private static final String TMP_ROOT = "/tmp/chaos";
     private static final String EXT2_ROOT = "/mnt/chaos";
     private static final Pattern IN_MS = Pattern.compile("^in (\\d+) ms");
@@ -89,7 +94,17 @@ public final class ChaosRun {
         EmbeddedKernel k = EmbeddedKernel.start(profile, boot, err, o.debug());
         try {
             k.awaitReady();
-            return run(o, KernelHandle.of(k.context()), out, err);
+            DiskHandle disk = null;
+            if (o.faults().stream().anyMatch(DISK_KINDS::contains)) {
+                try {
+                    disk = DiskHandle.of(k.context(), DISK);
+                } catch (IllegalStateException e) {
+                    err.println("anyk chaos: profile " + o.profile() + " has no disk " + DISK + " for "
+                            + String.join(", ", o.faults().stream().filter(DISK_KINDS::contains).toList()));
+                    return 2;
+                }
+            }
+            return run(o, KernelHandle.of(k.context()), disk, out, err);
         } finally {
             if (!k.stop()) {
                 err.println("anyk chaos: warning: the framework did not stop in time");
@@ -97,11 +112,11 @@ public final class ChaosRun {
         }
     }
 
-    private static int run(Options o, KernelHandle kernel, PrintStream out, PrintStream err) {
+    private static int run(Options o, KernelHandle kernel, DiskHandle disk, PrintStream out, PrintStream err) {
         List<KernelHandle.Domain> before = kernel.domains();
         List<String> isolated = before.stream().filter(d -> d.placement().equals("ISOLATED"))
                 .map(KernelHandle.Domain::name).toList();
-        if (isolated.isEmpty() && !o.faults().isEmpty()) {
+        if (isolated.isEmpty() && o.faults().stream().anyMatch(f -> !DISK_KINDS.contains(f))) {
             err.println("anyk chaos: profile " + o.profile() + " has no isolated domain to inject faults into");
             return 2;
         }
@@ -119,12 +134,23 @@ public final class ChaosRun {
         Stats stats = new Stats();
         Workload work = new Workload(px, roots, o.image() == null, o.seed(), stats, err);
         work.setUp();
+        java.util.function.BooleanSupplier powerCut = null;
+        if (o.faults().contains("power-cut")) {
+            Path e2fsck = e2fsck();
+            if (o.image() == null || e2fsck == null) {
+                err.println("anyk chaos: power-cut needs --image and e2fsck (e2fsprogs)");
+                return 2;
+            }
+            DiskHandle d = disk;
+            work.powerCuts(EXT2_ROOT, () -> reboot(px, d, e2fsck, o.image()));
+            powerCut = work::requestPowerCut;
+        }
         // a kernel with a network stack also moves socket echo traffic, checked byte for byte
         EchoWorkload echo = EchoWorkload.start(kernel, o.seed(), stats, err);
 
         long deadline = System.nanoTime() + o.duration().toNanos();
-        Thread injector = new Thread(new FaultInjector(kernel, o.faults(), isolated, o.seed(), stats, err, deadline),
-                "anyk-chaos-faults");
+        Thread injector = new Thread(new FaultInjector(kernel, disk, powerCut, o.faults(), isolated, o.seed(), stats,
+                err, deadline), "anyk-chaos-faults");
         injector.setDaemon(true);
         boolean bounded = true;
         if (!o.faults().isEmpty()) {
@@ -146,6 +172,9 @@ public final class ChaosRun {
         // the end: no more faults, every domain back, every file once more
         for (String p : FaultInjector.clear(kernel, isolated)) {
             err.println("anyk chaos: warning: clearing faults: " + p);
+        }
+        if (disk != null) {
+            disk.clear();
         }
         List<String> failedDomains = settle(kernel, maxWatchdog + 15_000, err);
         AtomicReference<List<String>> unreadable = new AtomicReference<>(List.of());
@@ -197,6 +226,14 @@ public final class ChaosRun {
         out.println("chaos: restarts " + restarts + " " + format(restarted) + ", recovery p50 " + p50 + " ms, p99 "
                 + p99 + " ms, max " + (recovery.isEmpty() ? 0 : recovery.get(recovery.size() - 1)) + " ms ("
                 + recovery.size() + " measured)");
+        List<Long> reboots = stats.reboots();
+        if (o.faults().contains("power-cut")) {
+            out.println("chaos: power cuts " + reboots.size() + ", reboot (unmount, e2fsck -fy, mount) p50 "
+                    + percentile(reboots, 50) + " ms, max " + (reboots.isEmpty() ? 0 : reboots.get(reboots.size() - 1))
+                    + " ms; files not fsync'd that came back older, changed or gone (allowed) "
+                    + stats.unsyncedChanged.get() + (stats.failedReboots.get() > 0 ? "; reboots failed "
+                    + stats.failedReboots.get() : ""));
+        }
         if (!failedDomains.isEmpty()) {
             out.println("chaos: domains stopped by their supervisor (restarted for the check): "
                     + String.join(", ", failedDomains));
@@ -209,7 +246,76 @@ public final class ChaosRun {
                 + " recovery_p50=" + p50 + "ms recovery_p99=" + p99 + "ms lost=" + stats.lost.get()
                 + " mismatches=" + stats.mismatches.get());
         out.flush();
-        return stats.lost.get() == 0 && stats.mismatches.get() == 0 && bounded ? 0 : 1;
+        return stats.lost.get() == 0 && stats.mismatches.get() == 0 && stats.failedReboots.get() == 0 && bounded ? 0 : 1;
+    }
+
+    /**
+     * A power cut and what a reboot does about it: the disk loses its write cache and stays off while the volume is
+     * dropped unwritten (a forced unmount: nothing of the page cache or the driver's memory reaches it), then it is
+     * powered again, checked and repaired by {@code e2fsck -fy} as at boot, and mounted again.
+     *
+     * @throws IllegalStateException (one line) if the volume cannot be checked or mounted again
+     */
+    private static void reboot(Posix px, DiskHandle disk, Path e2fsck, Path image) {
+        disk.powerCutAndHold();
+        try {
+            retry(() -> px.umount2(EXT2_ROOT, Sys.MNT_FORCE), "unmount " + EXT2_ROOT);
+        } finally {
+            disk.clear();
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(e2fsck.toString(), "-fy", image.toString()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] output = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("e2fsck -fy " + image + " did not end within 60 s");
+            }
+            // 0: clean, 1: repaired, 2: repaired (reboot advised); 4 and more: not repaired
+            if (p.exitValue() > 2) {
+                String first = new String(output, java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
+                        .findFirst().orElse("");
+                throw new IllegalStateException("e2fsck -fy " + image + " exited " + p.exitValue() + ": " + first);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("e2fsck -fy " + image + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while e2fsck checked " + image, e);
+        }
+        retry(() -> px.mount("/dev/" + DISK, EXT2_ROOT, "ext2", 0, null), "mount " + EXT2_ROOT);
+    }
+
+    /** Runs {@code r}, up to 5 times 200 ms apart while it fails with an errno (a driver restarting meanwhile). */
+    private static void retry(Runnable r, String what) {
+        KernelException last = null;
+        for (int i = 0; i < 5; i++) {
+            try {
+                r.run();
+                return;
+            } catch (KernelException e) {
+                last = e;
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new IllegalStateException(what + ": " + (last == null ? "interrupted" : last.getMessage()), last);
+    }
+
+    /** e2fsck from e2fsprogs, where Debian puts it or on the PATH; null if there is none. */
+    public static Path e2fsck() {
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/sbin/e2fsck"), Path.of("/sbin/e2fsck")));
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                candidates.add(Path.of(dir, "e2fsck"));
+            }
+        }
+        return candidates.stream().filter(java.nio.file.Files::isExecutable).findFirst().orElse(null);
     }
 
     private static Map<String, Integer> restarts(List<KernelHandle.Domain> domains) {

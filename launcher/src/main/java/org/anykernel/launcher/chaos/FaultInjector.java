@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.anykernel.base.api.KernelException;
+import org.anykernel.launcher.embed.DiskHandle;
 import org.anykernel.launcher.embed.KernelHandle;
 
 /**
@@ -17,6 +18,10 @@ import org.anykernel.launcher.embed.KernelHandle;
  * isolated domains, once ({@code every} 0: on its next call). A domain is skipped while it is not ACTIVE or while
  * another fault would let its restarts in the supervisor's period reach the descriptor's intensity (which would stop
  * the domain for good instead of testing its recovery).
+ *
+ * <p>Two kinds are hardware faults of the disk instead: {@code corrupt-io} makes one of the next few requests fail
+ * with EIO and one of the next few reads bring damaged data (transient, as on a flaky link); {@code power-cut} asks
+ * the workload for a power cut and reboot before its next operation (the workload counts it when done).
  */
 final class FaultInjector implements Runnable {
     private final KernelHandle kernel;
@@ -30,9 +35,18 @@ final class FaultInjector implements Runnable {
     /** Domains with a fault plan that has not fired yet: their restart count when it was injected. */
     private final Map<String, Integer> armed = new HashMap<>();
 
-    FaultInjector(KernelHandle kernel, List<String> kinds, List<String> domains, long seed, Stats stats,
-                  PrintStream log, long deadlineNanos) {
+    private final DiskHandle disk;
+    private final java.util.function.BooleanSupplier powerCut;
+
+    /**
+     * @param disk     the disk {@code corrupt-io} damages (null: none)
+     * @param powerCut requests a power cut; false if one is pending or none can be made (null: none)
+     */
+    FaultInjector(KernelHandle kernel, DiskHandle disk, java.util.function.BooleanSupplier powerCut, List<String> kinds,
+                  List<String> domains, long seed, Stats stats, PrintStream log, long deadlineNanos) {
         this.kernel = kernel;
+        this.disk = disk;
+        this.powerCut = powerCut;
         this.kinds = kinds;
         this.domains = domains;
         this.rnd = new Random(seed * 0x9E3779B97F4A7C15L + 1);
@@ -52,6 +66,27 @@ final class FaultInjector implements Runnable {
                 return;
             }
             String kind = kinds.get(rnd.nextInt(kinds.size()));
+            if (kind.equals("power-cut")) {
+                if (powerCut == null || !powerCut.getAsBoolean()) {
+                    stats.skippedTicks.incrementAndGet();
+                }
+                continue;
+            }
+            if (kind.equals("corrupt-io")) {
+                long eioOn = 1 + rnd.nextInt(16);
+                long corruptOn = eioOn + 1 + rnd.nextInt(16);
+                try {
+                    disk.transientFaults(eioOn, corruptOn, rnd.nextLong());
+                    stats.fault(kind);
+                } catch (KernelException | IllegalStateException e) {
+                    log.println("anyk chaos: warning: fault " + kind + ": " + e.getMessage());
+                }
+                continue;
+            }
+            if (domains.isEmpty()) {
+                stats.skippedTicks.incrementAndGet();
+                continue;
+            }
             long millis = kind.equals("delay") ? 100 + rnd.nextInt(1400) : 0;
             int start = rnd.nextInt(domains.size());
             try {

@@ -10,6 +10,10 @@ import java.util.TreeSet;
  * What must be on the file systems: per path, the acknowledged content (null: must be absent). After an operation
  * that failed, the outcome is not known: the path then accepts its content before or after the operation, byte by
  * byte (a write that failed half way), until a read settles it.
+ *
+ * <p>For power cuts, the model also knows which paths are durable: those whose content was fsync'd after their last
+ * change (an fsync writes back the file and the whole volume's metadata, so its name is durable too). Only those must
+ * survive a power cut as they are; any other path may come back older, different or gone.
  */
 final class Model {
     /** One path's expectation. */
@@ -33,6 +37,8 @@ final class Model {
     /** Directories known to exist; those whose mkdir or rmdir failed are in {@link #maybeDirs}. */
     private final TreeSet<String> dirs = new TreeSet<>();
     private final TreeSet<String> maybeDirs = new TreeSet<>();
+    /** Files whose model content is on the medium (fsync'd since their last change). */
+    private final TreeSet<String> durable = new TreeSet<>();
 
     /** Paths of files whose content is known and present. */
     List<String> certainFiles() {
@@ -68,8 +74,9 @@ final class Model {
         return e != null && e.uncertain;
     }
 
-    /** An acknowledged outcome. */
+    /** An acknowledged outcome (not durable until an fsync says so). */
     void set(String path, byte[] content) {
+        durable.remove(path);
         if (content == null) {
             files.remove(path);
         } else {
@@ -79,6 +86,7 @@ final class Model {
 
     /** An operation on {@code path} failed: before or after it are both acceptable until a read settles it. */
     void failed(String path, byte[] after) {
+        durable.remove(path);
         Expect e = files.computeIfAbsent(path, p -> new Expect(null));
         if (e.uncertain) {
             // already undecided: keep the widest reading (both earlier outcomes stay acceptable via content/alt)
@@ -107,8 +115,33 @@ final class Model {
         } else {
             v = Arrays.equals(e.content, actual) ? Verdict.OK : Verdict.MISMATCH;
         }
+        boolean wasDurable = durable.contains(path);
         set(path, actual);
+        if (wasDurable && v == Verdict.OK && actual != null) {
+            durable.add(path); // read as it was: still what the medium has
+        }
         return v;
+    }
+
+    /** An fsync of {@code path} succeeded: its content, if certain, is on the medium. */
+    void synced(String path) {
+        Expect e = files.get(path);
+        if (e != null && !e.uncertain && e.content != null) {
+            durable.add(path);
+        }
+    }
+
+    /** Whether {@code path}'s content is on the medium (must survive a power cut). */
+    boolean durable(String path) {
+        return durable.contains(path);
+    }
+
+    /** Whatever is read is now on the medium: after a reboot, what the file system has is all there is. */
+    void settleDurable(String path, byte[] actual) {
+        set(path, actual);
+        if (actual != null) {
+            durable.add(path);
+        }
     }
 
     /** Whether {@code c} is a byte-wise mix of {@code a} and {@code b} (or zeros where the file grew). */

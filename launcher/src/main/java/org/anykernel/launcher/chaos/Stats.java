@@ -15,6 +15,12 @@ final class Stats {
     final AtomicLong skippedTicks = new AtomicLong();
     private final Map<String, Long> errnos = new TreeMap<>();
     private final Map<String, Long> faults = new TreeMap<>();
+    /** Milliseconds each simulated reboot after a power cut took (unmount, e2fsck, mount). */
+    private final java.util.List<Long> reboots = new java.util.ArrayList<>();
+    /** Files a power cut took back to an earlier state, or away, that were not fsync'd (allowed; counted). */
+    final AtomicLong unsyncedChanged = new AtomicLong();
+    /** Reboots after a power cut that failed (the volume could not be checked or mounted again). */
+    final AtomicLong failedReboots = new AtomicLong();
 
     synchronized void errno(String name) {
         errnos.merge(name, 1L, Long::sum);
@@ -22,6 +28,16 @@ final class Stats {
 
     synchronized void fault(String kind) {
         faults.merge(kind, 1L, Long::sum);
+    }
+
+    synchronized void reboot(long millis) {
+        reboots.add(millis);
+    }
+
+    synchronized java.util.List<Long> reboots() {
+        java.util.List<Long> out = new java.util.ArrayList<>(reboots);
+        out.sort(null);
+        return out;
     }
 
     synchronized Map<String, Long> errnos() {

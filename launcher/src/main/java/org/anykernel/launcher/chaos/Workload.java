@@ -2,10 +2,14 @@ package org.anykernel.launcher.chaos;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.anykernel.base.api.DirEntry;
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Posix;
@@ -16,6 +20,11 @@ import org.anykernel.base.api.Sys;
  * files of 0..200 KiB, makes and removes directories, fsyncs some, under each root; touches the character and block
  * devices now and then (so every domain is called). Every acknowledged outcome goes into the {@link Model}; the file
  * an operation changed is read back after it, and every file of the model now and then.
+ *
+ * <p>Power cuts ({@link #requestPowerCut}) happen between two operations, on this thread: the reboot given to
+ * {@link #powerCuts} (the disk loses its cache and is gone, the volume is dropped unwritten, checked with e2fsck and
+ * mounted again), then every file under the volume's root is compared with the model: a file fsync'd since its last
+ * change must be there as it was; any other may be older, different, gone, or back after an unlink (counted, allowed).
  */
 final class Workload {
     static final int MAX_SIZE = 200 * 1024;
@@ -25,6 +34,10 @@ final class Workload {
 
     private final Posix px;
     private final List<String> roots;
+    private final AtomicBoolean cutRequested = new AtomicBoolean();
+    /** The root on the disk whose power is cut, and the reboot; null without power cuts. */
+    private String cutRoot;
+    private Runnable reboot;
     private final boolean rawDisk;
     private final Random rnd;
     private final Model model = new Model();
@@ -39,11 +52,25 @@ final class Workload {
      */
     Workload(Posix px, List<String> roots, boolean rawDisk, long seed, Stats stats, PrintStream err) {
         this.px = px;
-        this.roots = roots;
+        this.roots = new ArrayList<>(roots);
         this.rawDisk = rawDisk;
         this.rnd = new Random(seed);
         this.stats = stats;
         this.err = err;
+    }
+
+    /**
+     * Lets {@link #requestPowerCut} cut the power of the disk under {@code root}: {@code reboot} cuts it, drops the
+     * volume unwritten, checks it and mounts it again (or throws, with a one-line message).
+     */
+    void powerCuts(String root, Runnable reboot) {
+        this.cutRoot = root;
+        this.reboot = reboot;
+    }
+
+    /** A power cut before the next operation (false if one is pending already, or there is no disk to cut). */
+    boolean requestPowerCut() {
+        return reboot != null && roots.contains(cutRoot) && cutRequested.compareAndSet(false, true);
     }
 
     /** Makes the roots (before any fault). */
@@ -64,6 +91,9 @@ final class Workload {
     void run(long deadlineNanos) {
         lastFullCheck = System.nanoTime();
         while (System.nanoTime() < deadlineNanos && !Thread.currentThread().isInterrupted()) {
+            if (cutRequested.getAndSet(false)) {
+                powerCut();
+            }
             step();
             if (System.nanoTime() - lastFullCheck > FULL_CHECK_MILLIS * 1_000_000) {
                 checkAll(1);
@@ -158,7 +188,7 @@ final class Workload {
         String p = dir + "/f" + next++;
         byte[] data = random(rnd.nextInt(MAX_SIZE + 1));
         boolean sync = rnd.nextInt(10) < 3;
-        mutate(p, data, () -> {
+        mutate(p, data, sync, () -> {
             int fd = px.open(p, Sys.O_CREAT | Sys.O_EXCL | Sys.O_WRONLY, 0644);
             try {
                 writeAll(fd, data, -1);
@@ -178,7 +208,7 @@ final class Workload {
         byte[] after = Arrays.copyOf(old, Math.max(old.length, off + chunk.length));
         System.arraycopy(chunk, 0, after, off, chunk.length);
         boolean sync = rnd.nextInt(10) < 3;
-        mutate(p, after, () -> {
+        mutate(p, after, sync, () -> {
             int fd = px.open(p, Sys.O_WRONLY);
             try {
                 writeAll(fd, chunk, off);
@@ -258,7 +288,7 @@ final class Workload {
     }
 
     private void fsync(String p) {
-        op(() -> {
+        boolean done = op(() -> {
             int fd = px.open(p, Sys.O_RDWR);
             try {
                 px.fsync(fd);
@@ -266,6 +296,9 @@ final class Workload {
                 px.close(fd);
             }
         });
+        if (done) {
+            model.synced(p);
+        }
         check(p);
     }
 
@@ -313,12 +346,140 @@ final class Workload {
         }
     }
 
+    // power cuts
+
+    private void powerCut() {
+        long t0 = System.nanoTime();
+        try {
+            reboot.run();
+        } catch (RuntimeException e) {
+            stats.failedReboots.incrementAndGet();
+            err.println("anyk chaos: power cut: the reboot failed, " + cutRoot + " is no longer tested: " + e.getMessage());
+            roots.remove(cutRoot);
+            return;
+        } finally {
+            stats.fault("power-cut");
+        }
+        stats.reboot((System.nanoTime() - t0) / 1_000_000);
+        String prefix = cutRoot + "/";
+        for (String p : model.allPaths()) {
+            if (!p.startsWith(prefix)) {
+                continue;
+            }
+            if (model.durable(p)) {
+                // fsync'd since its last change: it must be as it was
+                if (readAgain(p)) {
+                    model.synced(p);
+                }
+                continue;
+            }
+            byte[] actual = readSettled(p);
+            if (actual != ABSENT_UNREADABLE) {
+                byte[] expected = model.uncertain(p) ? null : model.content(p);
+                if (model.uncertain(p) || !Arrays.equals(expected, actual)) {
+                    stats.unsyncedChanged.incrementAndGet();
+                }
+                model.settleDurable(p, actual);
+            }
+        }
+        // what the volume holds now: files back from before an unlink, directories made or removed
+        TreeSet<String> found = new TreeSet<>();
+        scan(cutRoot, found);
+        for (String d : model.dirs()) {
+            if (d.startsWith(prefix) && !found.contains(d)) {
+                stats.unsyncedChanged.incrementAndGet();
+                model.dirRemoved(d);
+            }
+        }
+        for (String d : model.maybeDirs()) {
+            if (d.startsWith(prefix)) {
+                if (found.contains(d)) {
+                    model.dirAdded(d);
+                } else {
+                    model.dirRemoved(d);
+                }
+            }
+        }
+    }
+
+    /** Marks a read that failed with an errno, in {@link #readSettled}. */
+    private static final byte[] ABSENT_UNREADABLE = new byte[0];
+
+    /** {@link #check} up to three times while the read fails with an errno; whether it was compared. */
+    private boolean readAgain(String p) {
+        for (int i = 0; i < 3; i++) {
+            if (check(p)) {
+                return true;
+            }
+            pause(100);
+        }
+        return false;
+    }
+
+    /** The file's content (null: absent), read up to three times while it fails; {@link #ABSENT_UNREADABLE} if never. */
+    private byte[] readSettled(String p) {
+        KernelException last = null;
+        for (int i = 0; i < 3; i++) {
+            try {
+                stats.reads.incrementAndGet();
+                return readFile(p);
+            } catch (KernelException e) {
+                stats.failedReads.incrementAndGet();
+                stats.errno(e.errno().name());
+                last = e;
+                pause(100);
+            }
+        }
+        err.println("anyk chaos: warning: after a power cut, " + p + " could not be read: " + last.getMessage());
+        return ABSENT_UNREADABLE;
+    }
+
+    /** Walks the directory {@code d} after a reboot: directories go into {@code dirs}, files unknown to the model in. */
+    private void scan(String d, TreeSet<String> dirs) {
+        dirs.add(d);
+        List<DirEntry> entries;
+        try {
+            entries = px.readdir(d);
+        } catch (KernelException e) {
+            err.println("anyk chaos: warning: after a power cut, directory " + d + " could not be read: "
+                    + e.getMessage());
+            return;
+        }
+        for (DirEntry e : entries) {
+            String name = e.name();
+            if (name.equals(".") || name.equals("..") || (d.equals(cutRoot) && name.equals("lost+found"))) {
+                continue;
+            }
+            String p = d + "/" + name;
+            if (e.type() == Sys.DT_DIR) {
+                if (!model.known(p)) {
+                    model.dirAdded(p);
+                }
+                scan(p, dirs);
+            } else if (!model.known(p)) {
+                byte[] actual = readSettled(p);
+                if (actual != ABSENT_UNREADABLE) {
+                    stats.unsyncedChanged.incrementAndGet();
+                    model.settleDurable(p, actual);
+                }
+            }
+        }
+    }
+
     // helpers
 
     /** Runs a change of {@code p} to {@code after} (null: gone) and reads it back. */
     private void mutate(String p, byte[] after, Runnable body) {
+        mutate(p, after, false, body);
+    }
+
+    /** As above; {@code synced}: the body ends with an fsync of {@code p}. */
+    private void mutate(String p, byte[] after, boolean synced, Runnable body) {
         if (op(body)) {
             model.set(p, after);
+            if (synced) {
+                model.synced(p);
+            }
         } else {
             model.failed(p, after);
         }

@@ -50,8 +50,10 @@ public final class Anyk implements Callable<Integer> {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        BootPrefetch.start(args, System.err); // anyk boot DIR: the kernel made and installed on another core
         quietJavaLogging(Failures.debugFromEnvironment());
         int code = run(args, System.out, System.err);
+        BootPrefetch.discard(); // made for nothing (the command line said otherwise): its storage goes
         System.out.flush();
         System.exit(code);
     }

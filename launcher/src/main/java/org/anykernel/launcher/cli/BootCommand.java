@@ -71,9 +71,14 @@ final class BootCommand implements Callable<Integer> {
             if (!variables.isEmpty()) {
                 return failures.usage("-V does not apply to a composed kernel (its variables were set by compose)");
             }
-            KernelLock lock = KernelLock.read(dir);
+            // anyk's main may have made and installed it already, while this command line was parsed
+            BootPrefetch.Prefetched early = BootPrefetch.take(profiles.get(0));
+            KernelLock prefetched = early == null ? null : early.lockWithin(options.timeout().toMillis());
+            EmbeddedKernel.Prepared prepared = prefetched == null ? null : early.preparedWithin(options.timeout().toMillis());
+            KernelLock lock = prefetched != null ? prefetched : KernelLock.read(dir);
             name = lock.profile();
-            kernel = EmbeddedKernel.start(lock, dir, profiles.get(0), options, anyk.err, Failures.debugFromEnvironment());
+            kernel = prepared != null ? EmbeddedKernel.launch(prepared, options)
+                    : EmbeddedKernel.start(lock, dir, profiles.get(0), options, anyk.err, Failures.debugFromEnvironment());
         } else {
             Profile profile = Profile.load(profiles).withVariables(Profile.parseAssignments(variables)).checkDescriptors();
             name = profile.name();

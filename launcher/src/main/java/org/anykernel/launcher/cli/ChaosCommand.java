@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
         + "checks every file and prints a summary ending with one line",
         "chaos: ops=N faults=N restarts=N recovery_p50=Xms recovery_p99=Yms lost=N mismatches=N",
         "Exit 0 if nothing acknowledged was lost or changed, 1 otherwise, 2 on bad usage."},
-        footer = {"", "Example:", "  anyk chaos --profile microkernel --duration 60s --seed 7 --faults crash,hang"})
+        footer = {"", "Examples:", "  anyk chaos --profile microkernel --duration 60s --seed 7 --faults crash,hang",
+            "  anyk chaos --duration 30s --seed 7 --faults crash,hang,corrupt-io,power-cut --image disk.img"})
 final class ChaosCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -45,9 +46,10 @@ final class ChaosCommand implements Callable<Integer> {
     private long seed;
 
     @Option(names = "--faults", paramLabel = "KINDS", defaultValue = "crash,hang",
-            description = "fault kinds to inject, comma separated: crash, error, hang, delay; or none (a fault-free run "
-                    + "to compare ops/s with) "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = "fault kinds to inject, comma separated: crash, error, hang, delay (into a driver's domain), "
+                    + "corrupt-io (transient EIO and damaged reads on the disk sd0), power-cut (the disk loses its "
+                    + "cache, the volume is dropped unwritten, checked with e2fsck -fy and mounted again: needs "
+                    + "--image); or none (a fault-free run to compare ops/s with) (default: ${DEFAULT-VALUE})")
     private String faults;
 
     @Option(names = "--image", paramLabel = "FILE",
@@ -79,6 +81,12 @@ final class ChaosCommand implements Callable<Integer> {
         }
         if (image != null && !Files.isRegularFile(image)) {
             return usage("--image " + image + ": no such file");
+        }
+        if (kinds.contains("power-cut") && image == null) {
+            return usage("--faults power-cut: needs --image (a power cut is tried on an ext2 image)");
+        }
+        if (kinds.contains("power-cut") && ChaosRun.e2fsck() == null) {
+            return usage("--faults power-cut: needs e2fsck (e2fsprogs) to check the image at each reboot");
         }
         java.util.Map<String, String> vars;
         try {

@@ -41,7 +41,7 @@ import org.osgi.framework.wiring.BundleRevision;
 public final class EmbeddedKernel implements AutoCloseable {
     private final Framework framework;
     private final Path work; // framework storage and boot configuration file, deleted on stop
-    private final BootOptions options;
+    private volatile BootOptions options; // a prepared kernel takes its launcher's
     private final Set<String> domains;
     private final Map<Bundle, ProfileBundle> installed = new LinkedHashMap<>();
     private final Map<Long, Throwable> startErrors = new ConcurrentHashMap<>();
@@ -95,11 +95,86 @@ public final class EmbeddedKernel implements AutoCloseable {
         }, "anyk-verify");
         hasher.setDaemon(true);
         hasher.start();
-        return start(verified, lock.frameworkProperties(), lock.configurations(), lock.domainNames(),
-                lock.wires(), List.of(lock.profile().split("\\+")), options, log, debug);
+        return start(lock, verified, options, log, debug);
+    }
+
+    /**
+     * Boots a composed kernel whose bundles are being checked already: {@code verified} completes with them (or with
+     * the checksum error, which then fails the boot before anything is installed).
+     */
+    public static EmbeddedKernel start(KernelLock lock, CompletableFuture<List<ProfileBundle>> verified, BootOptions options,
+                                       PrintStream log, boolean debug) {
+        return launch(prepare(lock, verified, options, log, debug), options);
+    }
+
+    /**
+     * A kernel made, initialised and installed, not started yet: the framework and its bundles are in place, nothing
+     * of them runs. {@link #launch} starts it; {@link #close} throws it away (and its storage).
+     */
+    public static final class Prepared implements AutoCloseable {
+        private final EmbeddedKernel kernel;
+        private final Map<String, String> frameworkProperties;
+        private final List<String> features;
+
+        private Prepared(EmbeddedKernel kernel, Map<String, String> frameworkProperties, List<String> features) {
+            this.kernel = kernel;
+            this.frameworkProperties = frameworkProperties;
+            this.features = features;
+        }
+
+        @Override
+        public void close() {
+            kernel.close();
+        }
+
+        /** Whether it was closed (its framework stopped and its storage deleted). */
+        public boolean closed() {
+            return kernel.isClosed();
+        }
+    }
+
+    /**
+     * Does all of {@link #start(KernelLock, CompletableFuture, BootOptions, PrintStream, boolean)} before the
+     * framework starts: makes and initialises it, waits for the checksums (bounded by {@code options}), installs the
+     * lock's bundles with their start orders and the lock's wiring. What {@code anyk boot DIR} does on a second core
+     * while its command line is parsed.
+     */
+    public static Prepared prepare(KernelLock lock, CompletableFuture<List<ProfileBundle>> verified, BootOptions options,
+                                   PrintStream log, boolean debug) {
+        return prepare(verified, lock.frameworkProperties(), lock.configurations(), lock.domainNames(), lock.wires(),
+                List.of(lock.profile().split("\\+")), options, log, debug);
+    }
+
+    /**
+     * Starts a prepared kernel with {@code options} (its time bounds from here on) and waits (bounded) until every
+     * bundle up to the beginning start level is active.
+     *
+     * @throws LaunchException as {@link #start(Profile, BootOptions, PrintStream, boolean)} (the kernel is closed)
+     */
+    public static EmbeddedKernel launch(Prepared p, BootOptions options) {
+        EmbeddedKernel kernel = p.kernel;
+        try {
+            kernel.options = options;
+            kernel.startFramework();
+            // kernel:feature, for changes at run time
+            kernel.context().registerService(FeatureCommands.class.getName(),
+                    new FeatureCommands(kernel.context(), options.repository(), p.frameworkProperties, p.features),
+                    FeatureCommands.properties());
+            return kernel;
+        } catch (RuntimeException e) {
+            kernel.close();
+            throw e;
+        }
     }
 
     private static EmbeddedKernel start(CompletableFuture<List<ProfileBundle>> bundles, Map<String, String> frameworkProperties,
+            Map<String, ? extends Map<String, ?>> configurations, Set<String> domains, Map<String, List<String>> wires,
+            List<String> features, BootOptions options, PrintStream log, boolean debug) {
+        return launch(prepare(bundles, frameworkProperties, configurations, domains, wires, features, options, log, debug),
+                options);
+    }
+
+    private static Prepared prepare(CompletableFuture<List<ProfileBundle>> bundles, Map<String, String> frameworkProperties,
             Map<String, ? extends Map<String, ?>> configurations, Set<String> domains, Map<String, List<String>> wires,
             List<String> features, BootOptions options, PrintStream log, boolean debug) {
         Path work = StorageDir.create();
@@ -121,12 +196,8 @@ public final class EmbeddedKernel implements AutoCloseable {
             config.put(BootConfigurationFile.PROPERTY, bootFile.toAbsolutePath().toString());
             config.put("felix.log.logger", new FelixLog(log, debug));
             kernel = new EmbeddedKernel(newFramework(config), work, options, domains);
-            kernel.boot(bundles, wires == null ? null : new LockedWiring(wires));
-            // kernel:feature, for changes at run time
-            kernel.context().registerService(FeatureCommands.class.getName(),
-                    new FeatureCommands(kernel.context(), options.repository(), frameworkProperties, features),
-                    FeatureCommands.properties());
-            return kernel;
+            kernel.install(bundles, wires == null ? null : new LockedWiring(wires));
+            return new Prepared(kernel, frameworkProperties, features);
         } catch (RuntimeException e) {
             if (kernel != null) {
                 kernel.close();
@@ -147,7 +218,8 @@ public final class EmbeddedKernel implements AutoCloseable {
         return factories.next().newFramework((Map) config);
     }
 
-    private void boot(CompletableFuture<List<ProfileBundle>> pending, LockedWiring locked) {
+    /** Initialises the framework, waits (bounded) for the checked bundles and installs them, with the lock's wiring. */
+    private void install(CompletableFuture<List<ProfileBundle>> pending, LockedWiring locked) {
         try {
             framework.init();
         } catch (BundleException e) {
@@ -176,6 +248,10 @@ public final class EmbeddedKernel implements AutoCloseable {
         for (ProfileBundle pb : bundles) {
             installed.put(install(ctx, pb), pb);
         }
+    }
+
+    /** Starts the installed framework and waits (bounded) until every bundle due at its start level is active. */
+    private void startFramework() {
         try {
             framework.start();
         } catch (BundleException e) {
@@ -319,6 +395,10 @@ public final class EmbeddedKernel implements AutoCloseable {
     /** The system bundle's context. */
     public BundleContext context() {
         return framework.getBundleContext();
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Blocks until the framework stops, for whatever reason (the shell's {@code exit}, {@link #close}). */

@@ -82,6 +82,39 @@ class ChaosCommandTest {
     }
 
     @Test
+    void powerCutsAndDamagedTransfersLoseNothingFsyncedAndLeaveTheImageClean() throws Exception {
+        Path img = dir.resolve("cut.img");
+        host("/usr/sbin/mke2fs", "-q", "-F", "-t", "ext2", img.toString(), "32M");
+        Result r = run("chaos", "--profile", "microkernel", "--duration", "10s", "--seed", "11",
+                "--faults", "crash,corrupt-io,power-cut", "--image", img.toString());
+        Matcher m = r.last();
+        host("/usr/sbin/e2fsck", "-fn", img.toString());
+        assertEquals(0, r.code(), () -> "exit code; stdout: " + r.out() + "\nstderr: " + r.err());
+        assertEquals("0", m.group(6), () -> "lost: " + r.out() + "\n" + r.err());
+        assertEquals("0", m.group(7), () -> "mismatches: " + r.out() + "\n" + r.err());
+        String faults = line(r, "chaos: faults injected ");
+        Matcher cut = Pattern.compile(".*power-cut (\\d+).*").matcher(faults);
+        assertTrue(cut.matches() && Long.parseLong(cut.group(1)) >= 1, () -> "no power cut: " + faults);
+        assertTrue(faults.contains("corrupt-io "), () -> "no damaged transfer: " + faults);
+        String cuts = line(r, "chaos: power cuts ");
+        assertTrue(cuts.startsWith("chaos: power cuts " + cut.group(1) + ", reboot"), cuts);
+        assertTrue(!cuts.contains("reboots failed"), cuts);
+    }
+
+    @Test
+    void aPowerCutNeedsAnImage() {
+        Result r = run("chaos", "--faults", "power-cut", "--duration", "1s");
+        assertEquals(2, r.code());
+        assertEquals(List.of("anyk chaos: --faults power-cut: needs --image (a power cut is tried on an ext2 image)"),
+                r.err());
+    }
+
+    private static String line(Result r, String prefix) {
+        return r.out().stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line " + prefix + "...: " + r.out()));
+    }
+
+    @Test
     void socketEchoTrafficSurvivesCrashesOfTheIsolatedNetworkDrivers() {
         Result r = run("chaos", "--profile", "net-demo", "-V", "net.placement=isolated", "--duration", "6s", "--seed",
                 "3", "--faults", "crash");

@@ -50,8 +50,9 @@ class ComposeCommandTest {
         Result r = run("features");
         assertEquals(0, r.code(), r.err()::toString);
         List<String> lines = r.out().lines().toList();
-        assertEquals(22, lines.size(), r.out());
+        assertEquals(23, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("base          The kernel base: kernel-base with Declarative Services"), lines.get(0));
+        assertTrue(r.out().contains("\nevents        OSGi Event Admin (Felix)"), r.out());
         assertTrue(r.out().contains("\nfs-ext2       Driver: ext2, read-write, on any block device. (needs faction-vfs, faction-dev)\n"), r.out());
         assertTrue(r.out().contains("\nmonolithic    [profile] Every driver colocated: one address space, direct calls (the default profile).\n"), r.out());
         assertEquals(lines.stream().sorted().toList(), lines);

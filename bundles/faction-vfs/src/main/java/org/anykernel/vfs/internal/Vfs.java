@@ -276,7 +276,11 @@ final class Vfs implements FactionInstance, NameSpace {
         return dev;
     }
 
-    /** {@code umount2(2)}: {@code EINVAL} if {@code target} is not a mount point, {@code EBUSY} if it is in use. */
+    /**
+     * {@code umount2(2)}: {@code EINVAL} if {@code target} is not a mount point, {@code EBUSY} if it is in use (unless
+     * {@code MNT_FORCE}). A forced unmount also goes when data cannot be written back or the file system fails to
+     * unmount (its device is gone): what was not written is dropped and logged, the mount is removed.
+     */
     void umount(KernelProcess p, String target, int flags) {
         if (!p.credentials().isRoot()) {
             throw new KernelException(Errno.EPERM, "umount " + target, "only the superuser unmounts");
@@ -295,14 +299,34 @@ final class Vfs implements FactionInstance, NameSpace {
                     throw new KernelException(Errno.EBUSY, "umount " + target, o.path + " is mounted below it");
                 }
             }
-            if (!m.open.isEmpty() && (flags & Sys.MNT_FORCE) == 0) {
+            boolean force = (flags & Sys.MNT_FORCE) != 0;
+            if (!m.open.isEmpty() && !force) {
                 throw new KernelException(Errno.EBUSY, "umount " + target, m.open.size() + " open file(s) on it");
             }
-            if (m.cache != null) {
-                m.cache.writeBackAll(m);
+            if (!force) {
+                if (m.cache != null) {
+                    m.cache.writeBackAll(m);
+                }
+                m.fs.unmount(m.vol);
+                drop(m);
+                return;
             }
-            m.fs.unmount(m.vol);
-            drop(m);
+            // forced (a dead device): what cannot be written is dropped, and the mount goes whatever fails
+            try {
+                if (m.cache != null) {
+                    m.cache.writeBackAll(m);
+                }
+            } catch (KernelException e) {
+                LOG.log(Level.WARNING, "umount -f {0}: unwritten data dropped: {1}", m.path, e.getMessage());
+            }
+            try {
+                m.fs.unmount(m.vol);
+            } catch (KernelException e) {
+                LOG.log(Level.WARNING, "umount -f {0}: the file system did not unmount cleanly: {1}", m.path,
+                        e.getMessage());
+            } finally {
+                drop(m);
+            }
         }
     }
 

@@ -386,6 +386,7 @@ public final class SimDisk implements DiskController, AutoCloseable {
         try {
             DiskRequest r;
             boolean eioNow;
+            boolean corruptNow;
             lock.lock();
             try {
                 if (closed) {
@@ -403,10 +404,11 @@ public final class SimDisk implements DiskController, AutoCloseable {
                     return true;
                 }
                 eioNow = p.eioOnRequest() == n;
+                corruptNow = p.corruptOnRequest() == n;
             } finally {
                 lock.unlock();
             }
-            DiskCompletion c = execute(r, eioNow);
+            DiskCompletion c = execute(r, eioNow, corruptNow);
             lock.lock();
             try {
                 post(r, c);
@@ -420,7 +422,7 @@ public final class SimDisk implements DiskController, AutoCloseable {
     }
 
     /** Executes one request on the medium (under media). */
-    private DiskCompletion execute(DiskRequest r, boolean eioNow) {
+    private DiskCompletion execute(DiskRequest r, boolean eioNow, boolean corruptNow) {
         DiskFaultPlan p = plan;
         boolean valid = switch (r.op()) {
             case READ -> r.data() == null && r.count() <= MAX_TRANSFER_SECTORS && inRange(r.sector(), r.count());
@@ -446,8 +448,10 @@ public final class SimDisk implements DiskController, AutoCloseable {
                     if (cache != null) {
                         cache.overlay(r.sector(), buf, 0, r.count());
                     }
-                    corrupt(p.corrupt(), r.sector(), r.count(), buf);
-                    return new DiskCompletion(r.tag(), Status.OK, buf);
+                    int guard = DiskCompletion.crc32c(buf);
+                    corrupt(corruptNow ? List.of(new DiskFaultPlan.Range(r.sector(), r.count())) : p.corrupt(),
+                            r.sector(), r.count(), buf);
+                    return new DiskCompletion(r.tag(), Status.OK, buf, guard);
                 }
                 case WRITE -> {
                     int keep = r.count();
@@ -523,7 +527,7 @@ public final class SimDisk implements DiskController, AutoCloseable {
     }
 
     private static DiskCompletion done(DiskRequest r, Status s) {
-        return new DiskCompletion(r.tag(), s, null);
+        return new DiskCompletion(r.tag(), s);
     }
 
     /** Posts a completion now, or (latency model) schedules it (under lock). */

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -85,7 +86,8 @@ class SimDiskFaultTest {
         flush(d, 2);
         d.faults(DiskFaultPlan.builder().corruptReadsAt(4, 2).seed(42).build());
         DiskCompletion c = io(d, DiskRequest.read(3, 0, 16));
-        assertOk(c); // silent corruption
+        assertOk(c); // no error status: only the guard tells
+        assertFalse(c.intact(), "the guard is the stored data's, so the damage shows");
         byte[] got = c.data();
         assertFalse(Arrays.equals(data, got), "corrupt reads differ from what was written");
         assertArrayEquals(slice(data, 0, 4), slice(got, 0, 4));
@@ -99,6 +101,33 @@ class SimDiskFaultTest {
         // the stored data is intact
         d.faults(DiskFaultPlan.NONE);
         assertArrayEquals(data, read(d, 5, 0, 16));
+    }
+
+    @Test
+    void theNthRequestReadsDamagedDataOnceAndItsGuardShowsIt() {
+        byte[] data = pattern(0, 8, 5);
+        write(d, 1, 0, data, false);
+        DiskCompletion clean = io(d, DiskRequest.read(2, 0, 8));
+        assertTrue(clean.intact());
+        assertEquals(DiskCompletion.crc32c(data), clean.guard());
+        d.faults(DiskFaultPlan.builder().corruptOnRequest(2).seed(7).build());
+        DiskCompletion first = io(d, DiskRequest.read(3, 0, 8));
+        assertTrue(first.intact());
+        assertArrayEquals(data, first.data());
+        DiskCompletion second = io(d, DiskRequest.read(4, 0, 8));
+        assertOk(second);
+        assertFalse(second.intact(), "damaged on the way: the guard does not match");
+        assertEquals(DiskCompletion.crc32c(data), second.guard(), "the guard is that of the stored data");
+        for (int s = 0; s < 8; s++) {
+            assertEquals(1, flippedBits(slice(data, s, 1), slice(second.data(), s, 1)), "one bit flipped in sector " + s);
+        }
+        DiskCompletion third = io(d, DiskRequest.read(5, 0, 8));
+        assertTrue(third.intact(), "transient: read again, the data is right");
+        assertArrayEquals(data, third.data());
+        // a write as the Nth request is not damaged (and nothing else is)
+        d.faults(DiskFaultPlan.builder().corruptOnRequest(1).build());
+        assertOk(io(d, DiskRequest.write(6, 0, pattern(0, 8, 6))));
+        assertArrayEquals(pattern(0, 8, 6), read(d, 7, 0, 8));
     }
 
     private static int flippedBits(byte[] a, byte[] b) {

@@ -236,15 +236,39 @@ final class Domain {
      * @return whether every old thread ended in time
      */
     boolean drainThreads(long millis) {
+        return drainThreads(null, millis);
+    }
+
+    /**
+     * As {@link #drainThreads(long)}, with the fresh threads {@code fresh} (from {@link #freshMode}, started before
+     * the calls were held); new ones if it is null or the descriptor changed since.
+     */
+    boolean drainThreads(Mode fresh, long millis) {
         Mode old;
         synchronized (this) {
             old = mode;
-            mode = newMode(old.descriptor());
+            if (fresh == null || fresh.descriptor() != old.descriptor()) {
+                discard(fresh);
+                fresh = newMode(old.descriptor());
+            }
+            mode = fresh;
             if (old.executor() != null) {
                 old.executor().drain();
             }
         }
         return old.executor() == null || old.executor().awaitEnd(millis);
+    }
+
+    /** Threads for a coming {@link #drainThreads(Mode, long)}, started ahead (a live update makes them before its pause). */
+    synchronized Mode freshMode() {
+        return newMode(mode.descriptor());
+    }
+
+    /** Lets the threads of a {@link #freshMode} that was not used end. */
+    static void discard(Mode fresh) {
+        if (fresh != null && fresh.executor() != null) {
+            fresh.executor().drain();
+        }
     }
 
     /** Restart: fails what is queued, abandons the old threads, starts fresh ones. */

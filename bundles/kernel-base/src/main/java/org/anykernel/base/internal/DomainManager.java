@@ -55,6 +55,7 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
     private final Map<Long, Front.Key> rawKeys = new ConcurrentHashMap<>();
     private final Map<Long, ServiceReference<?>> rawRefs = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, Optional<Class<?>>>> interfaceCache = new ConcurrentHashMap<>();
+    private final Staging staging = new Staging();
 
     DomainManager(BundleContext ctx, Hypercalls host, Supervisor supervisor, EventLog events, KernelInstance global) {
         this.ctx = ctx;
@@ -214,7 +215,8 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
                 rawRefs.remove(id);
                 Front.Key key = rawKeys.remove(id);
                 Front f = key == null ? null : fronts.get(key);
-                if (f != null) {
+                // only if it is still the front's raw service (not one a live update has re-targeted the front from)
+                if (f != null && ref.equals(f.rawRef())) {
                     f.dropRaw();
                 }
             }
@@ -236,13 +238,23 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
         return p;
     }
 
-    private void onRawRegistered(ServiceReference<?> ref) {
-        List<Class<?>> ifaces = kernelInterfaces(ref);
+    /** What identifies the front of a raw service. */
+    private Front.Key keyOf(ServiceReference<?> ref, List<Class<?>> ifaces) {
         String driver = driverName(ref.getBundle());
         String component = String.valueOf(Optional.ofNullable(ref.getProperty("component.name"))
                 .orElse(Optional.ofNullable(ref.getProperty("service.pid")).orElse("")));
         List<String> names = ifaces.stream().map(Class::getName).sorted().toList();
-        Front.Key key = new Front.Key(driver, component, names);
+        return new Front.Key(driver, component, names);
+    }
+
+    private void onRawRegistered(ServiceReference<?> ref) {
+        if (staging.isStaged(ref.getBundle())) {
+            // a build beside the running one: its services wait, hidden, until a live update re-targets the fronts
+            return;
+        }
+        List<Class<?>> ifaces = kernelInterfaces(ref);
+        String driver = driverName(ref.getBundle());
+        Front.Key key = keyOf(ref, ifaces);
         long id = (Long) ref.getProperty("service.id");
         rawRefs.put(id, ref);
         rawKeys.put(id, key);
@@ -254,6 +266,73 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
         });
         f.setRaw(ref, ctx.getServiceObjects(cast(ref)), properties(ref));
         reconcile(f);
+    }
+
+    // ---- live update: a build beside the running one takes over its fronts
+
+    /** The raw kernel services {@code b} has registered now. */
+    private List<ServiceReference<?>> rawKernelServicesOf(Bundle b) {
+        ServiceReference<?>[] refs = b.getState() == Bundle.UNINSTALLED ? null : b.getRegisteredServices();
+        return refs == null ? List.of() : Arrays.stream(refs).filter(this::isRawKernelService).toList();
+    }
+
+    /**
+     * Whether {@code b} (a build beside the running one) has registered a raw service for every front of
+     * {@code driver} in {@code d}: it can take them all over.
+     */
+    boolean covers(Bundle b, Domain d, String driver) {
+        List<Front.Key> offered = rawKernelServicesOf(b).stream().map(r -> keyOf(r, kernelInterfaces(r))).toList();
+        return d.fronts().stream().filter(f -> f.driver().equals(driver)).allMatch(f -> offered.contains(f.key()));
+    }
+
+    /** Waits (bounded) until {@link #covers} holds. */
+    boolean awaitCovers(Bundle b, Domain d, String driver, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (!covers(b, d, driver)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Makes {@code b} its driver's current build: no longer staged, each of its raw kernel services becomes its
+     * front's raw service, the front's previous driver object is let go (a delayed component is deactivated) and the
+     * new one taken (activated). For a live update's pause, with the fronts suspended.
+     *
+     * @return null if every front of {@code b}'s driver in {@code d} has its driver object now, else which has not
+     */
+    String retarget(Bundle b, Domain d) {
+        staging.unstage(b);
+        for (ServiceReference<?> ref : rawKernelServicesOf(b)) {
+            Front.Key key = keyOf(ref, kernelInterfaces(ref));
+            Front f = fronts.get(key);
+            if (f != null) {
+                for (var it = rawKeys.entrySet().iterator(); it.hasNext();) {
+                    var e = it.next();
+                    if (e.getValue().equals(key)) {
+                        rawRefs.remove(e.getKey());
+                        it.remove();
+                    }
+                }
+                f.dropRaw();
+            }
+            onRawRegistered(ref);
+        }
+        String driver = driverName(b);
+        for (Front f : d.fronts()) {
+            if (f.driver().equals(driver) && !f.bound()) {
+                return "its service " + f.describeService() + " did not activate";
+            }
+        }
+        return null;
     }
 
     // ---- library kernels take private instances of raw services
@@ -274,6 +353,11 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
 
     BundleContext context() {
         return ctx;
+    }
+
+    /** The driver builds installed beside running ones (and the collision hook that lets them in). */
+    Staging staging() {
+        return staging;
     }
 
     // ---- descriptors
@@ -505,13 +589,15 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
             case BundleEvent.UNRESOLVED -> interfaceCache.remove(b.getBundleId());
             case BundleEvent.UPDATED -> {
                 interfaceCache.remove(b.getBundleId());
-                DRIVER_NAMES.remove(b.getBundleId());
+                forgetDriverName(b);
             }
             case BundleEvent.UNINSTALLED -> {
                 String driver = driverName(b);
                 interfaceCache.remove(b.getBundleId());
-                DRIVER_NAMES.remove(b.getBundleId());
-                if (driver != null) {
+                forgetDriverName(b);
+                staging.unstage(b);
+                // a build uninstalled after a live update or a rollback leaves the driver installed: its fronts stay
+                if (driver != null && !installedElsewhere(driver, b)) {
                     removeFrontsOf(driver);
                 }
             }
@@ -519,6 +605,7 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
                 Domain d = domainOf(b);
                 Bundle system = ctx.getBundle(0);
                 if (d != null && d.descriptor().restart() == RestartPolicy.ALWAYS && !supervisor.isStopping(b)
+                        && !staging.isStaged(b)
                         && system.getState() == Bundle.ACTIVE && d.state() == DomainState.ACTIVE) {
                     supervisor.stoppedUnexpectedly(d, b);
                 }
@@ -526,6 +613,16 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
             default -> {
             }
         }
+    }
+
+    /** Whether a bundle other than {@code b} declares {@code driver} and is installed. */
+    private boolean installedElsewhere(String driver, Bundle b) {
+        for (Bundle o : ctx.getBundles()) {
+            if (o.getBundleId() != b.getBundleId() && o.getState() != Bundle.UNINSTALLED && driver.equals(driverName(o))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An uninstalled driver's fronts go away (their consumers see it: there is nothing to wait for). */
@@ -542,11 +639,14 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
         });
     }
 
-    /** The bundles whose drivers are in domain {@code d}. */
+    /**
+     * The bundles whose drivers are in domain {@code d}: not a build installed beside the running one by a live update
+     * or replace (the next one before it is swapped in, the previous one until it is uninstalled).
+     */
     List<Bundle> bundlesOf(Domain d) {
         List<Bundle> out = new ArrayList<>();
         for (Bundle b : ctx.getBundles()) {
-            if (domainOf(b) == d) {
+            if (domainOf(b) == d && !staging.isStaged(b)) {
                 out.add(b);
             }
         }

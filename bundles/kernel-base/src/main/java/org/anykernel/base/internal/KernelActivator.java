@@ -18,6 +18,7 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.hooks.bundle.CollisionHook;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.service.cm.ManagedServiceFactory;
@@ -49,6 +50,8 @@ public final class KernelActivator implements BundleActivator {
         RegistryHooks hooks = new RegistryHooks(manager, ctx.getBundle().getBundleId());
         registrations.add(ctx.registerService(new String[] {FindHook.class.getName(), EventListenerHook.class.getName()},
                 hooks, null));
+        // lets kernel:update install a driver's next build beside the running one (same symbolic name and version)
+        registrations.add(ctx.registerService(CollisionHook.class, manager.staging(), null));
         supervisor.start(manager);
         BootConfigurations.apply(ctx, manager);
         manager.open();

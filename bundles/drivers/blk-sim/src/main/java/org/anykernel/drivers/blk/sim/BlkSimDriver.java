@@ -53,6 +53,7 @@ public final class BlkSimDriver {
     private BundleContext context;
     private final Map<DiskController, Map<String, Object>> waiting = new LinkedHashMap<>();
     private final Map<DiskController, ServiceRegistration<BlockDevice>> attached = new HashMap<>();
+    private final Map<DiskController, DiskPort> ports = new HashMap<>();
 
     @Activate
     synchronized void activate(BundleContext bc) {
@@ -65,6 +66,8 @@ public final class BlkSimDriver {
     synchronized void deactivate() {
         attached.values().forEach(BlkSimDriver::unregister);
         attached.clear();
+        ports.values().forEach(DiskPort::detach);
+        ports.clear();
         context = null;
     }
 
@@ -83,6 +86,10 @@ public final class BlkSimDriver {
         if (r != null) {
             unregister(r);
         }
+        DiskPort port = ports.remove(disk);
+        if (port != null) {
+            port.detach();
+        }
     }
 
     private void attach(DiskController disk, Map<String, Object> properties) {
@@ -93,6 +100,7 @@ public final class BlkSimDriver {
         }
         DiskPort port = new DiskPort(name, disk);
         port.attach();
+        ports.put(disk, port);
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(BlockDevice.NAME, name);
         p.put("service.pid", PID_PREFIX + name);

@@ -37,6 +37,8 @@ final class DiskPort {
     private final AtomicLong resets = new AtomicLong();
     private int nextTag;
     private volatile long lastProgress = System.nanoTime();
+    /** Set when the driver incarnation that attached this port lets the controller go (a restart makes another). */
+    private volatile boolean detached;
 
     DiskPort(String name, DiskController controller) {
         this.name = name;
@@ -66,6 +68,15 @@ final class DiskPort {
             // an earlier incarnation's
         }
         lastProgress = System.nanoTime();
+    }
+
+    /**
+     * The driver incarnation that attached this port is going: from now on this port takes no completion from the
+     * controller (an interrupt thread of the old incarnation still running must not take, and drop, a completion of
+     * the next incarnation's requests).
+     */
+    void detach() {
+        detached = true;
     }
 
     /** The reset generation: how many resets this port made. A request remembers the one it was issued in. */
@@ -133,6 +144,9 @@ final class DiskPort {
      * @return how many completions were taken
      */
     int drain() {
+        if (detached) {
+            return 0;
+        }
         int n = 0;
         DiskCompletion c;
         while ((c = controller.poll()) != null) {

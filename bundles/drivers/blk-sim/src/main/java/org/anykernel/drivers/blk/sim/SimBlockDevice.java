@@ -34,7 +34,10 @@ import org.anykernel.hw.api.DiskRequest;
  * <p>A stall is {@link #IO_TIMEOUT_MILLIS} without a completion while a request of this instance is on the
  * controller (a hang, or a lost interrupt): the controller is reset, which aborts every outstanding request; an
  * aborted read, write or flush is idempotent and goes back to the queue, up to {@link #MAX_ATTEMPTS} times, then
- * fails with {@code EIO}. Device statuses map to errnos: EIO, EROFS and EINVAL to themselves.
+ * fails with {@code EIO}. So does a request that completes with EIO (a transient media or link error: a bad sector
+ * fails every attempt), and a read whose data does not match the device's guard (CRC-32C of the stored data, checked
+ * here on every read: data damaged between the medium and the driver is never handed on). Device statuses map to
+ * errnos: EIO, EROFS and EINVAL to themselves.
  *
  * <p>Outstanding requests are not ordered among themselves (as on any disk with a queue): a client that needs one
  * write to land after another waits for the first to complete.
@@ -50,6 +53,8 @@ final class SimBlockDevice implements BlockDevice {
     static final int MAX_ATTEMPTS = 3;
     /** The longest a synchronous call waits for its requests (after that: {@code EIO}). */
     static final long SYNC_DEADLINE_MILLIS = IO_TIMEOUT_MILLIS * MAX_ATTEMPTS + 500;
+    /** How often a synchronous caller checks, while it waits, that the interrupt thread still runs. */
+    private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long BUSY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final System.Logger LOG = System.getLogger(SimBlockDevice.class.getName());
@@ -108,6 +113,9 @@ final class SimBlockDevice implements BlockDevice {
     private long nextHandle = 1;
     private Thread irq;
     private boolean closed;
+    /** Requests sent again after an EIO, an abort or damaged data; reads whose data failed the guard check. */
+    private long retried;
+    private long damaged;
 
     SimBlockDevice(DiskPort port, KernelThreads threads, KernelMemory memory) {
         this.port = port;
@@ -237,7 +245,13 @@ final class SimBlockDevice implements BlockDevice {
                 return false;
             }
             try {
-                changed.awaitNanos(left);
+                if (changed.awaitNanos(Math.min(left, WATCH_NANOS)) <= 0 && r.result == null
+                        && (irq == null || !irq.isAlive())) {
+                    // the interrupt thread is gone (it ends when interrupted): the completions need another
+                    LOG.log(System.Logger.Level.WARNING, "blk-sim " + name + ": no interrupt thread; starting another");
+                    irq = null;
+                    startInterrupts();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KernelException(Errno.EINTR, name, "interrupted waiting for request " + r.handle);
@@ -412,20 +426,24 @@ final class SimBlockDevice implements BlockDevice {
             r.tag = -1;
             r.attempts++;
             switch (c.status()) {
-                case OK -> finish(r, null, "", c.data());
+                case OK -> {
+                    if (c.intact()) {
+                        finish(r, null, "", c.data());
+                    } else {
+                        damaged++;
+                        LOG.log(System.Logger.Level.DEBUG, "{0}: READ of sectors {1}+{2}: data damaged in transfer",
+                                name, r.sector, r.sectors);
+                        again(r, "data damaged in transfer (guard mismatch) " + r.attempts + " times");
+                    }
+                }
                 case ABORTED -> {
                     if (r.abandoned) {
                         pending.remove(r);
-                    } else if (r.attempts < MAX_ATTEMPTS) {
-                        r.queuedAt = System.nanoTime();
-                        queue.add(r);
                     } else {
-                        finish(r, Errno.EIO, name + ": " + r.op + " of sectors " + r.sector + "+" + r.sectors
-                                + ": aborted by " + r.attempts + " controller resets (the device does not complete it)", null);
+                        again(r, "aborted by " + r.attempts + " controller resets (the device does not complete it)");
                     }
                 }
-                case EIO -> finish(r, Errno.EIO, name + ": " + r.op + " of sectors " + r.sector + "+" + r.sectors
-                        + ": media error", null);
+                case EIO -> again(r, "media error (" + r.attempts + " attempts)");
                 case EROFS -> finish(r, Errno.EROFS, name + ": read-only device", null);
                 case EINVAL -> finish(r, Errno.EINVAL, name + ": " + r.op + " of sectors " + r.sector + "+" + r.sectors
                         + ": refused by the device", null);
@@ -433,6 +451,27 @@ final class SimBlockDevice implements BlockDevice {
             dispatch();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Requests sent again so far (after an EIO, an abort or damaged data) and reads found damaged. */
+    long[] retries() {
+        lock.lock();
+        try {
+            return new long[] {retried, damaged};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under lock: {@code r} goes back to the queue unless it has had its attempts, then fails with EIO ({@code why}). */
+    private void again(Request r, String why) {
+        if (r.attempts < MAX_ATTEMPTS && !r.abandoned) {
+            retried++;
+            r.queuedAt = System.nanoTime();
+            queue.add(r);
+        } else {
+            finish(r, Errno.EIO, name + ": " + r.op + " of sectors " + r.sector + "+" + r.sectors + ": " + why, null);
         }
     }
 

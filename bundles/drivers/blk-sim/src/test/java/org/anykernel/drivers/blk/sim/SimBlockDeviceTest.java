@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -278,6 +279,47 @@ class SimBlockDeviceTest {
     }
 
     @Test
+    void aTransientMediaErrorOrDamagedReadIsTriedAgainAndServed() {
+        SimDisk disk = disk(DiskConfig.memory("sd9", 1L << 20));
+        SimBlockDevice d = device(port(disk));
+        byte[] data = pattern(8, 77);
+        d.write(16, data, 0, 8, false);
+        // the next request fails once with EIO: tried again, it succeeds
+        disk.faults(DiskFaultPlan.builder().eioOnRequest(1).build());
+        byte[] back = new byte[data.length];
+        assertEquals(8, d.read(16, back, 0, 8));
+        assertArrayEquals(data, back);
+        assertEquals(1, d.retries()[0]);
+        // the next read comes back damaged (status OK): the guard check catches it and it is read again
+        disk.faults(DiskFaultPlan.builder().corruptOnRequest(1).seed(3).build());
+        Arrays.fill(back, (byte) 0);
+        assertEquals(8, d.read(16, back, 0, 8));
+        assertArrayEquals(data, back, "no damaged byte handed on");
+        assertEquals(2, d.retries()[0]);
+        assertEquals(1, d.retries()[1]);
+        // a write failing once is written again
+        disk.faults(DiskFaultPlan.builder().eioOnRequest(1).build());
+        d.write(16, pattern(8, 78), 0, 8, false);
+        disk.faults(DiskFaultPlan.NONE);
+        assertEquals(8, d.read(16, back, 0, 8));
+        assertArrayEquals(pattern(8, 78), back);
+    }
+
+    @Test
+    void damagedDataOnEveryAttemptIsEIONeverWrongBytes() {
+        SimDisk disk = disk(DiskConfig.memory("sd9", 1L << 20));
+        SimBlockDevice d = device(port(disk));
+        d.write(0, pattern(4, 5), 0, 4, false);
+        disk.faults(DiskFaultPlan.builder().corruptReadsAt(2, 1).build());
+        byte[] back = new byte[4 * SS];
+        KernelException e = assertThrows(KernelException.class, () -> d.read(0, back, 0, 4));
+        assertEquals(Errno.EIO, e.errno());
+        assertTrue(e.getMessage().contains("damaged in transfer"), e.getMessage());
+        assertEquals(SimBlockDevice.MAX_ATTEMPTS, d.retries()[1]);
+        assertArrayEquals(new byte[4 * SS], back, "nothing was copied into the caller's buffer");
+    }
+
+    @Test
     void aReadOnlyDiskIsEROFS() {
         SimBlockDevice d = device(DiskConfig.memory("sd9", 1L << 20).withReadOnly(true));
         assertTrue(d.info().readOnly());
@@ -339,7 +381,9 @@ class SimBlockDeviceTest {
 
         @Override
         public void submit(DiskRequest r) {
-            disk.submit(r);
+            synchronized (this) { // never between a reset and the hang after it
+                disk.submit(r);
+            }
         }
 
         @Override
@@ -353,7 +397,7 @@ class SimBlockDeviceTest {
         }
 
         @Override
-        public void reset() {
+        public synchronized void reset() {
             disk.reset();
             disk.faults(DiskFaultPlan.builder().hang().build());
         }

@@ -814,7 +814,6 @@ final class Volume {
         }
     }
 
-    /** Forgets everything and gives back all the memory charged; every handle becomes {@code ESTALE}. */
     /**
      * The whole volume as values (a live update, {@code StateTransfer}): its limits and every inode with its
      * attributes, open count, pages, symbolic link target or directory entries (with their sequence numbers, so
@@ -833,9 +832,11 @@ final class Volume {
                     m.put("target", n.target);
                 }
                 if (n.pages != null) {
+                    // handed over, not copied: the exporting volume is unmounted right after (calls held), and the
+                    // pages are plain byte arrays either build can hold
                     java.util.Map<Long, byte[]> pages = new java.util.TreeMap<>();
                     for (long i = n.pages.nextPresent(0); i >= 0; i = n.pages.nextPresent(i + 1)) {
-                        pages.put(i, n.pages.get(i).clone());
+                        pages.put(i, n.pages.get(i));
                     }
                     m.put("pages", pages);
                 }
@@ -908,6 +909,7 @@ final class Volume {
                 (Long) m.get("nextIno"), pages, charge + pages * PAGE);
     }
 
+    /** Forgets everything and gives back all the memory charged; every handle becomes {@code ESTALE}. */
     void unmount() {
         long s = lock.writeLock();
         try {
