@@ -136,7 +136,7 @@ public final class ChaosRun {
         work.setUp();
         java.util.function.BooleanSupplier powerCut = null;
         if (o.faults().contains("power-cut")) {
-            Path e2fsck = e2fsck();
+            Path e2fsck = tool("e2fsck");
             if (o.image() == null || e2fsck == null) {
                 err.println("anyk chaos: power-cut needs --image and e2fsck (e2fsprogs)");
                 return 2;
@@ -307,15 +307,46 @@ public final class ChaosRun {
         throw new IllegalStateException(what + ": " + (last == null ? "interrupted" : last.getMessage()), last);
     }
 
-    /** e2fsck from e2fsprogs, where Debian puts it or on the PATH; null if there is none. */
-    public static Path e2fsck() {
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/sbin/e2fsck"), Path.of("/sbin/e2fsck")));
+    /** A program of e2fsprogs ({@code e2fsck}, {@code mke2fs}), where Debian puts it or on the PATH; null if none. */
+    public static Path tool(String name) {
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/sbin", name), Path.of("/sbin", name)));
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty()) {
-                candidates.add(Path.of(dir, "e2fsck"));
+                candidates.add(Path.of(dir, name));
             }
         }
         return candidates.stream().filter(java.nio.file.Files::isExecutable).findFirst().orElse(null);
+    }
+
+    /**
+     * {@code mke2fs -q -F -t ext2 FILE 32M}: a fresh image for the power cuts when none was given.
+     *
+     * @throws IllegalStateException (one line) if mke2fs is missing or fails
+     */
+    public static void mkfs(Path image) {
+        Path mke2fs = tool("mke2fs");
+        if (mke2fs == null) {
+            throw new IllegalStateException("no mke2fs (e2fsprogs) to make " + image);
+        }
+        try {
+            Process p = new ProcessBuilder(mke2fs.toString(), "-q", "-F", "-t", "ext2", image.toString(), "32M")
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] output = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("mke2fs " + image + " did not end within 60 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("mke2fs " + image + " exited " + p.exitValue() + ": "
+                        + new String(output, java.nio.charset.StandardCharsets.UTF_8).strip().lines().findFirst().orElse(""));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("mke2fs " + image + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while mke2fs made " + image, e);
+        }
     }
 
     private static Map<String, Integer> restarts(List<KernelHandle.Domain> domains) {

@@ -48,8 +48,9 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--faults", paramLabel = "KINDS", defaultValue = "crash,hang",
             description = "fault kinds to inject, comma separated: crash, error, hang, delay (into a driver's domain), "
                     + "corrupt-io (transient EIO and damaged reads on the disk sd0), power-cut (the disk loses its "
-                    + "cache, the volume is dropped unwritten, checked with e2fsck -fy and mounted again: needs "
-                    + "--image); or none (a fault-free run to compare ops/s with) (default: ${DEFAULT-VALUE})")
+                    + "cache, the volume is dropped unwritten, checked with e2fsck -fy and mounted again: on the "
+                    + "--image, or a temporary one); or none (a fault-free run to compare ops/s with) "
+                    + "(default: ${DEFAULT-VALUE})")
     private String faults;
 
     @Option(names = "--image", paramLabel = "FILE",
@@ -82,11 +83,12 @@ final class ChaosCommand implements Callable<Integer> {
         if (image != null && !Files.isRegularFile(image)) {
             return usage("--image " + image + ": no such file");
         }
-        if (kinds.contains("power-cut") && image == null) {
-            return usage("--faults power-cut: needs --image (a power cut is tried on an ext2 image)");
-        }
-        if (kinds.contains("power-cut") && ChaosRun.e2fsck() == null) {
+        boolean cuts = kinds.contains("power-cut");
+        if (cuts && ChaosRun.tool("e2fsck") == null) {
             return usage("--faults power-cut: needs e2fsck (e2fsprogs) to check the image at each reboot");
+        }
+        if (cuts && image == null && ChaosRun.tool("mke2fs") == null) {
+            return usage("--faults power-cut: needs --image, or mke2fs (e2fsprogs) to make a temporary one");
         }
         java.util.Map<String, String> vars;
         try {
@@ -94,8 +96,35 @@ final class ChaosCommand implements Callable<Integer> {
         } catch (org.anykernel.launcher.ProfileException e) {
             return usage(e.getMessage());
         }
-        return ChaosRun.run(new ChaosRun.Options(profile, d, seed, List.copyOf(kinds), image,
-                Failures.debugFromEnvironment(), vars), anyk.out, anyk.err);
+        Path disk = image;
+        Path scratch = null;
+        try {
+            if (cuts && image == null) {
+                // a power cut is tried on an ext2 volume: without --image, on a temporary one
+                scratch = Files.createTempDirectory("anyk-chaos-");
+                disk = scratch.resolve("chaos.img");
+                ChaosRun.mkfs(disk);
+                anyk.err.println("anyk chaos: power-cut: on a temporary 32 MiB ext2 image (no --image given)");
+            }
+            return ChaosRun.run(new ChaosRun.Options(profile, d, seed, List.copyOf(kinds), disk,
+                    Failures.debugFromEnvironment(), vars), anyk.out, anyk.err);
+        } catch (java.io.IOException | IllegalStateException e) {
+            anyk.err.println("anyk chaos: " + e.getMessage());
+            return 1;
+        } finally {
+            if (scratch != null) {
+                deleteQuietly(disk);
+                deleteQuietly(scratch);
+            }
+        }
+    }
+
+    private void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            anyk.err.println("anyk chaos: warning: cannot delete " + p + ": " + e.getMessage());
+        }
     }
 
     private int usage(String message) {

@@ -102,11 +102,17 @@ class ChaosCommandTest {
     }
 
     @Test
-    void aPowerCutNeedsAnImage() {
-        Result r = run("chaos", "--faults", "power-cut", "--duration", "1s");
-        assertEquals(2, r.code());
-        assertEquals(List.of("anyk chaos: --faults power-cut: needs --image (a power cut is tried on an ext2 image)"),
-                r.err());
+    void withoutAnImagePowerCutsAreTriedOnATemporaryOne() {
+        Result r = run("chaos", "--faults", "power-cut", "--duration", "4s", "--seed", "3");
+        Matcher m = r.last();
+        assertEquals(0, r.code(), () -> "exit code; stdout: " + r.out() + "\nstderr: " + r.err());
+        assertTrue(r.err().contains("anyk chaos: power-cut: on a temporary 32 MiB ext2 image (no --image given)"),
+                () -> "stderr: " + r.err());
+        assertTrue(r.out().get(0).contains(" image="), () -> "the run names its image: " + r.out());
+        String cuts = line(r, "chaos: power cuts ");
+        assertTrue(!cuts.startsWith("chaos: power cuts 0,"), cuts);
+        assertEquals("0", m.group(6), () -> "lost: " + r.out() + "\n" + r.err());
+        assertEquals("0", m.group(7), () -> "mismatches: " + r.out() + "\n" + r.err());
     }
 
     private static String line(Result r, String prefix) {
