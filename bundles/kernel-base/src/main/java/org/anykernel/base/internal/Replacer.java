@@ -183,7 +183,7 @@ final class Replacer {
 
     /**
      * Installs the build at {@code jar} (the running one's content when null) beside {@code b}, with {@code b}'s start
-     * level, resolves it and loads its classes; a failure is the new build's (to report as a rollback), a
+     * level, resolves it and loads and initialises its classes; a failure is the new build's (to report as a rollback), a
      * {@link KernelException} is the kernel's (nothing to roll back).
      */
     private Staged stage(Bundle b, Domain d, String driver, Path jar, String op) {
@@ -275,8 +275,8 @@ final class Replacer {
     }
 
     /**
-     * Loads every class of the new build through its class loader, so that starting it within the pause defines
-     * none; null, or why its activator cannot be loaded (it would not start). A class that does not load for
+     * Loads and initialises every class of the new build through its class loader, so that the pause defines,
+     * verifies and initialises none; null, or why its activator cannot be loaded (it would not start). A class that does not load for
      * another reason (an optional import missing) is not the build's failure: SCR or the first call will say.
      */
     private static String warm(Bundle nb) {
