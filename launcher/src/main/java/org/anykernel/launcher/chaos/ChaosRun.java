@@ -259,45 +259,31 @@ public final class ChaosRun {
     private static void reboot(Posix px, DiskHandle disk, Path e2fsck, Path image) {
         disk.powerCutAndHold();
         try {
-            retry(() -> px.umount2(EXT2_ROOT, Sys.MNT_FORCE), "unmount " + EXT2_ROOT);
+            retry(() -> px.umount2(EXT2_ROOT, Sys.MNT_FORCE), "unmount " + EXT2_ROOT, 5, 200);
         } finally {
             disk.clear();
         }
-        Process p;
-        try {
-            p = new ProcessBuilder(e2fsck.toString(), "-fy", image.toString()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] output = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("e2fsck -fy " + image + " did not end within 60 s");
-            }
-            // 0: clean, 1: repaired, 2: repaired (reboot advised); 4 and more: not repaired
-            if (p.exitValue() > 2) {
-                String first = new String(output, java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
-                        .findFirst().orElse("");
-                throw new IllegalStateException("e2fsck -fy " + image + " exited " + p.exitValue() + ": " + first);
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("e2fsck -fy " + image + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while e2fsck checked " + image, e);
-        }
-        retry(() -> px.mount("/dev/" + DISK, EXT2_ROOT, "ext2", 0, null), "mount " + EXT2_ROOT);
+        // 0: clean, 1: repaired, 2: repaired (reboot advised); 4 and more: not repaired
+        runHost(List.of(e2fsck.toString(), "-fy", image.toString()), 2);
+        retry(() -> px.mount("/dev/" + DISK, EXT2_ROOT, "ext2", 0, null), "mount " + EXT2_ROOT, 5, 200);
     }
 
-    /** Runs {@code r}, up to 5 times 200 ms apart while it fails with an errno (a driver restarting meanwhile). */
-    private static void retry(Runnable r, String what) {
+    /**
+     * Runs {@code r}, up to {@code attempts} times {@code pauseMillis} apart while it fails with an errno (a driver
+     * restarting meanwhile).
+     *
+     * @throws IllegalStateException {@code what: } the last errno's message
+     */
+    private static void retry(Runnable r, String what, int attempts, long pauseMillis) {
         KernelException last = null;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < attempts; i++) {
             try {
                 r.run();
                 return;
             } catch (KernelException e) {
                 last = e;
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(pauseMillis);
                 } catch (InterruptedException x) {
                     Thread.currentThread().interrupt();
                     break;
@@ -328,24 +314,35 @@ public final class ChaosRun {
         if (mke2fs == null) {
             throw new IllegalStateException("no mke2fs (e2fsprogs) to make " + image);
         }
+        runHost(List.of(mke2fs.toString(), "-q", "-F", "-t", "ext2", image.toString(), "32M"), 0);
+    }
+
+    /**
+     * Runs a host program (bounded: 60 s) and checks its exit code.
+     *
+     * @throws IllegalStateException (one line: the command, its exit code and the first line it printed) if it exits
+     *         above {@code maxOk}, does not end in time or cannot be run
+     */
+    private static void runHost(List<String> command, int maxOk) {
+        String shown = Path.of(command.get(0)).getFileName() + " " + String.join(" ", command.subList(1, command.size()));
         try {
-            Process p = new ProcessBuilder(mke2fs.toString(), "-q", "-F", "-t", "ext2", image.toString(), "32M")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
             byte[] output = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("mke2fs " + image + " did not end within 60 s");
+                throw new IllegalStateException(shown + " did not end within 60 s");
             }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("mke2fs " + image + " exited " + p.exitValue() + ": "
-                        + new String(output, java.nio.charset.StandardCharsets.UTF_8).strip().lines().findFirst().orElse(""));
+            if (p.exitValue() > maxOk) {
+                String first = new String(output, java.nio.charset.StandardCharsets.UTF_8).lines()
+                        .filter(l -> !l.isBlank()).findFirst().orElse("");
+                throw new IllegalStateException(shown + " exited " + p.exitValue() + ": " + first);
             }
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("mke2fs " + image + ": " + e.getMessage(), e);
+            throw new IllegalStateException(shown + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while mke2fs made " + image, e);
+            throw new IllegalStateException("interrupted while running " + shown, e);
         }
     }
 
@@ -427,24 +424,14 @@ public final class ChaosRun {
     }
 
     private static void unmount(Posix px, PrintStream err) {
-        KernelException last = null;
-        for (int i = 0; i < 10; i++) {
-            try {
+        try {
+            retry(() -> {
                 px.sync();
                 px.umount(EXT2_ROOT);
-                return;
-            } catch (KernelException e) {
-                last = e;
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            }, "unmount " + EXT2_ROOT, 10, 300);
+        } catch (IllegalStateException e) {
+            err.println("anyk chaos: warning: " + e.getMessage());
         }
-        err.println("anyk chaos: warning: unmount " + EXT2_ROOT + ": "
-                + (last == null ? "interrupted" : last.getMessage()));
     }
 
     /** Runs {@code r} on its own thread for at most {@code millis}; false (and a warning) if it had to give up. */

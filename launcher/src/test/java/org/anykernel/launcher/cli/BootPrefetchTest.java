@@ -1,13 +1,26 @@
 package org.anykernel.launcher.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.anykernel.launcher.KernelLock;
+import org.anykernel.launcher.MavenRepository;
+import org.anykernel.launcher.embed.BootOptions;
+import org.anykernel.launcher.embed.EmbeddedKernel;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The prefetch's class list stays current, and a prefetch is only for a composed kernel's directory. */
 class BootPrefetchTest {
@@ -29,31 +42,31 @@ class BootPrefetchTest {
     }
 
     /** {@code anyk compose base hw-sim} into {@code tmp/k}. */
-    private static java.nio.file.Path composed(java.nio.file.Path tmp) {
-        java.nio.file.Path dir = tmp.resolve("k");
-        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream ps = new java.io.PrintStream(sink, true, java.nio.charset.StandardCharsets.UTF_8);
+    private static Path composed(Path tmp) {
+        Path dir = tmp.resolve("k");
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
         assertEquals(0, Anyk.run(new String[] {"compose", "base", "hw-sim", "-o", dir.toString()}, ps, ps), sink::toString);
         return dir;
     }
 
     @Test
-    void aComposedKernelIsMadeAndInstalledAheadAndStartsWhenTaken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+    void aComposedKernelIsMadeAndInstalledAheadAndStartsWhenTaken(@TempDir Path tmp)
             throws Exception {
-        java.nio.file.Path dir = composed(tmp);
-        java.io.PrintStream ps = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
-                java.nio.charset.StandardCharsets.UTF_8);
+        Path dir = composed(tmp);
+        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8);
         BootPrefetch.start(new String[] {"boot", "--timeout", "30", dir.toString()}, ps);
         assertNull(BootPrefetch.take(dir + "/"), "only for the directory as typed");
         BootPrefetch.Prefetched p = BootPrefetch.take(dir.toString());
-        org.anykernel.launcher.KernelLock lock = p.lockWithin(10_000);
-        assertEquals(org.anykernel.launcher.KernelLock.read(dir).profile(), lock.profile());
-        org.anykernel.launcher.embed.EmbeddedKernel.Prepared prepared = p.preparedWithin(30_000);
-        org.junit.jupiter.api.Assertions.assertNotNull(prepared, "made and installed");
+        KernelLock lock = p.lockWithin(10_000);
+        assertEquals(KernelLock.read(dir).profile(), lock.profile());
+        EmbeddedKernel.Prepared prepared = p.preparedWithin(30_000);
+        assertNotNull(prepared, "made and installed");
         assertNull(BootPrefetch.take(dir.toString()), "taken once");
-        org.anykernel.launcher.embed.EmbeddedKernel k = org.anykernel.launcher.embed.EmbeddedKernel.launch(prepared,
-                new org.anykernel.launcher.embed.BootOptions(java.time.Duration.ofSeconds(30),
-                        org.anykernel.launcher.MavenRepository.local()));
+        EmbeddedKernel k = EmbeddedKernel.launch(prepared,
+                new BootOptions(Duration.ofSeconds(30),
+                        MavenRepository.local()));
         try {
             k.awaitReady();
             assertEquals(lock.verify(dir, dir.toString()).size(), k.context().getBundles().length - 1,
@@ -64,19 +77,19 @@ class BootPrefetchTest {
     }
 
     @Test
-    void aPreparedKernelThatNobodyTakesIsClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+    void aPreparedKernelThatNobodyTakesIsClosed(@TempDir Path tmp)
             throws Exception {
-        java.nio.file.Path dir = composed(tmp);
-        java.io.PrintStream ps = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
-                java.nio.charset.StandardCharsets.UTF_8);
+        Path dir = composed(tmp);
+        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8);
         // -V is refused for a composed kernel: the command never takes what was prepared
         String[] args = {"boot", dir.toString(), "-V", "x=y"};
         BootPrefetch.start(args, ps);
         assertEquals(2, Anyk.run(args, ps, ps));
         BootPrefetch.Prefetched p = BootPrefetch.discard();
-        org.anykernel.launcher.embed.EmbeddedKernel.Prepared prepared = p.prepared().get(30,
-                java.util.concurrent.TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        EmbeddedKernel.Prepared prepared = p.prepared().get(30,
+                TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!prepared.closed() && System.nanoTime() < deadline) {
             Thread.sleep(10); // closed by the completion's callback, which may still be running
         }
