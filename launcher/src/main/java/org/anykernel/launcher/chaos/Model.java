@@ -123,6 +123,15 @@ final class Model {
         return v;
     }
 
+    /** Forgets {@code root} and everything under it (a volume no longer tested). */
+    void forget(String root) {
+        String prefix = root + "/";
+        files.keySet().removeIf(p -> p.startsWith(prefix));
+        durable.removeIf(p -> p.startsWith(prefix));
+        dirs.removeIf(d -> d.equals(root) || d.startsWith(prefix));
+        maybeDirs.removeIf(d -> d.equals(root) || d.startsWith(prefix));
+    }
+
     /** An fsync of {@code path} succeeded: its content, if certain, is on the medium. */
     void synced(String path) {
         Expect e = files.get(path);

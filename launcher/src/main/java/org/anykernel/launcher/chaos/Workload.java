@@ -356,6 +356,7 @@ final class Workload {
             stats.failedReboots.incrementAndGet();
             err.println("anyk chaos: power cut: the reboot failed, " + cutRoot + " is no longer tested: " + e.getMessage());
             roots.remove(cutRoot);
+            model.forget(cutRoot); // not checked at the end either: the failed reboot is the finding
             return;
         } finally {
             stats.fault("power-cut");

@@ -53,4 +53,19 @@ class ModelTest {
         assertFalse(m.durable("/f"));
         assertFalse(m.known("/f"));
     }
+
+    @Test
+    void aVolumeNoLongerTestedIsForgotten() {
+        Model m = new Model();
+        m.dirAdded("/mnt/c");
+        m.dirAdded("/mnt/c/d");
+        m.set("/mnt/c/d/f", A);
+        m.synced("/mnt/c/d/f");
+        m.set("/tmp/g", B);
+        m.forget("/mnt/c");
+        assertFalse(m.known("/mnt/c/d/f"));
+        assertFalse(m.known("/mnt/c/d"));
+        assertFalse(m.durable("/mnt/c/d/f"));
+        assertTrue(m.known("/tmp/g"), "other roots stay");
+    }
 }
