@@ -61,7 +61,7 @@ public final class HwCommands {
         }
         Map<String, Object> all = new TreeMap<>(disks);
         all.putAll(nics);
-        throw new IllegalArgumentException("hw:fault: no disk or NIC " + device + " (have: " + String.join(", ",
+        throw new IllegalArgumentException("no disk or NIC " + device + " (have: " + String.join(", ",
                 all.keySet()) + ")");
     }
 

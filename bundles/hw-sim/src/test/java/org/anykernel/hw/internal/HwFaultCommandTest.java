@@ -59,7 +59,7 @@ class HwFaultCommandTest {
             assertEquals("sd7: fault plan eio-on=1\n", hw.fault("sd7", "eio-on=1"));
             assertEquals(Status.EIO, io(d, DiskRequest.read(5, 0, 1)).status());
             assertEquals("sd7: no faults\n", hw.fault("sd7", "none"));
-            assertEquals("hw:fault: no disk or NIC sd9 (have: sd7)",
+            assertEquals("no disk or NIC sd9 (have: sd7)",
                     assertThrows(IllegalArgumentException.class, () -> hw.fault("sd9", "hang")).getMessage());
             hw.unbindDisk(d, Map.of(SimDiskComponent.NAME_PROPERTY, "sd7"));
             assertThrows(IllegalArgumentException.class, () -> hw.fault("sd7", "hang"));
