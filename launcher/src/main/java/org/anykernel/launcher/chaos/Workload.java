@@ -105,11 +105,7 @@ final class Workload {
     /** Reads every path of the model back, each up to {@code attempts} times while it fails with an errno. */
     void checkAll(int attempts) {
         for (String p : model.allPaths()) {
-            for (int i = 0; i < attempts && !check(p); i++) {
-                if (i + 1 < attempts) {
-                    pause(300);
-                }
-            }
+            checkTries(p, attempts, 300);
         }
         for (String d : model.maybeDirs()) {
             statDir(d, true);
@@ -369,7 +365,7 @@ final class Workload {
             }
             if (model.durable(p)) {
                 // fsync'd since its last change: it must be as it was
-                if (readAgain(p)) {
+                if (checkTries(p, 3, 100)) {
                     model.synced(p);
                 }
                 continue;
@@ -406,13 +402,15 @@ final class Workload {
     /** Marks a read that failed with an errno, in {@link #readSettled}. */
     private static final byte[] ABSENT_UNREADABLE = new byte[0];
 
-    /** {@link #check} up to three times while the read fails with an errno; whether it was compared. */
-    private boolean readAgain(String p) {
-        for (int i = 0; i < 3; i++) {
+    /** {@link #check} up to {@code attempts} times, {@code pauseMillis} apart, while the read fails with an errno. */
+    private boolean checkTries(String p, int attempts, long pauseMillis) {
+        for (int i = 0; i < attempts; i++) {
             if (check(p)) {
                 return true;
             }
-            pause(100);
+            if (i + 1 < attempts) {
+                pause(pauseMillis);
+            }
         }
         return false;
     }

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.anykernel.launcher.KernelLock;
 import org.anykernel.launcher.MavenRepository;
-import org.anykernel.launcher.ProfileBundle;
 import org.anykernel.launcher.embed.BootOptions;
 import org.anykernel.launcher.embed.EmbeddedKernel;
 
@@ -73,8 +72,12 @@ final class BootPrefetch {
         }
         String shown = null;
         for (int i = 1; i < args.length && shown == null; i++) {
-            if (!args[i].startsWith("-") && KernelLock.isComposed(Path.of(args[i]))) {
-                shown = args[i];
+            try {
+                if (!args[i].startsWith("-") && KernelLock.isComposed(Path.of(args[i]))) {
+                    shown = args[i];
+                }
+            } catch (java.nio.file.InvalidPathException notAPath) {
+                // an argument that names no file: the command line parser says what is wrong with it
             }
         }
         if (shown == null) {
@@ -94,18 +97,8 @@ final class BootPrefetch {
                     p.prepared().completeExceptionally(e);
                     return;
                 }
-                CompletableFuture<List<ProfileBundle>> verified = new CompletableFuture<>();
-                Thread hasher = new Thread(() -> {
-                    try {
-                        verified.complete(lock.verify(dir, p.shown()));
-                    } catch (RuntimeException e) {
-                        verified.completeExceptionally(e);
-                    }
-                }, "anyk-verify");
-                hasher.setDaemon(true);
-                hasher.start();
                 try {
-                    p.prepared().complete(EmbeddedKernel.prepare(lock, verified,
+                    p.prepared().complete(EmbeddedKernel.prepare(lock, EmbeddedKernel.verifying(lock, dir, p.shown()),
                             new BootOptions(Duration.ofSeconds(60), MavenRepository.local()), log,
                             Failures.debugFromEnvironment()));
                 } catch (RuntimeException e) {
@@ -140,9 +133,11 @@ final class BootPrefetch {
         Prefetched p = prefetched;
         prefetched = null;
         if (p != null) {
-            p.prepared().thenAccept(EmbeddedKernel.Prepared::close);
-            // bounded: the process is exiting; a prepare still running is a daemon thread and leaves with it
-            p.preparedWithin(2_000);
+            // bounded: the process is exiting; one still being made is closed when it is done (preparedWithin)
+            EmbeddedKernel.Prepared made = p.preparedWithin(2_000);
+            if (made != null) {
+                made.close();
+            }
         }
         return p;
     }
@@ -167,7 +162,7 @@ final class BootPrefetch {
         return out;
     }
 
-    /** Loads (and links, not initialises) each listed class; a name that is gone is skipped. */
+    /** Loads (defines, neither links nor initialises) each listed class; a name that is gone is skipped. */
     private static void loadClasses() {
         ClassLoader cl = BootPrefetch.class.getClassLoader();
         for (String name : classNames()) {

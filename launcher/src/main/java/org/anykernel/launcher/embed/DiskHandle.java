@@ -1,8 +1,5 @@
 package org.anykernel.launcher.embed;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -65,7 +62,7 @@ public final class DiskHandle {
     public void powerCutAndHold() {
         Object b = invoke(plan, null, "builder");
         b = invoke(b.getClass(), b, "powerCut");
-        b = invoke(b.getClass(), b, "eioAt", new Class<?>[] {long.class, long.class}, 0L, sectors());
+        b = KernelHandle.invoke(b.getClass(), b, "eioAt", new Class<?>[] {long.class, long.class}, 0L, sectors());
         apply(invoke(b.getClass(), b, "build"));
     }
 
@@ -75,9 +72,9 @@ public final class DiskHandle {
      */
     public void transientFaults(long eioOn, long corruptOn, long seed) {
         Object b = invoke(plan, null, "builder");
-        b = invoke(b.getClass(), b, "eioOnRequest", new Class<?>[] {long.class}, eioOn);
-        b = invoke(b.getClass(), b, "corruptOnRequest", new Class<?>[] {long.class}, corruptOn);
-        b = invoke(b.getClass(), b, "seed", new Class<?>[] {long.class}, seed);
+        b = KernelHandle.invoke(b.getClass(), b, "eioOnRequest", new Class<?>[] {long.class}, eioOn);
+        b = KernelHandle.invoke(b.getClass(), b, "corruptOnRequest", new Class<?>[] {long.class}, corruptOn);
+        b = KernelHandle.invoke(b.getClass(), b, "seed", new Class<?>[] {long.class}, seed);
         apply(invoke(b.getClass(), b, "build"));
     }
 
@@ -91,22 +88,10 @@ public final class DiskHandle {
     }
 
     private void apply(Object p) {
-        invoke(controller, disk, "faults", new Class<?>[] {plan}, p);
+        KernelHandle.invoke(controller, disk, "faults", new Class<?>[] {plan}, p);
     }
 
     private static Object invoke(Class<?> type, Object target, String method) {
-        return invoke(type, target, method, new Class<?>[0]);
-    }
-
-    private static Object invoke(Class<?> type, Object target, String method, Class<?>[] types, Object... args) {
-        try {
-            Method m = type.getMethod(method, types);
-            m.setAccessible(true);
-            return m.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw KernelHandle.translate(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(type.getSimpleName() + "." + method + ": " + e, e);
-        }
+        return KernelHandle.invoke(type, target, method, new Class<?>[0]);
     }
 }

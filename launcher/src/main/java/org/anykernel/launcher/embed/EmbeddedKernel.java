@@ -85,6 +85,14 @@ public final class EmbeddedKernel implements AutoCloseable {
     public static EmbeddedKernel start(KernelLock lock, Path dir, String shown, BootOptions options, PrintStream log, boolean debug) {
         // the checksums are computed while the framework is made and initialised (two cores: both at once); nothing
         // is installed before they are all checked
+        return launch(prepare(lock, verifying(lock, dir, shown), options, log, debug), options);
+    }
+
+    /**
+     * Checks the SHA-256 of every bundle of {@code lock} in {@code dir} on a thread of its own ({@link KernelLock#verify});
+     * the result completes with the bundles, or with the checksum error.
+     */
+    public static CompletableFuture<List<ProfileBundle>> verifying(KernelLock lock, Path dir, String shown) {
         CompletableFuture<List<ProfileBundle>> verified = new CompletableFuture<>();
         Thread hasher = new Thread(() -> {
             try {
@@ -95,16 +103,7 @@ public final class EmbeddedKernel implements AutoCloseable {
         }, "anyk-verify");
         hasher.setDaemon(true);
         hasher.start();
-        return start(lock, verified, options, log, debug);
-    }
-
-    /**
-     * Boots a composed kernel whose bundles are being checked already: {@code verified} completes with them (or with
-     * the checksum error, which then fails the boot before anything is installed).
-     */
-    public static EmbeddedKernel start(KernelLock lock, CompletableFuture<List<ProfileBundle>> verified, BootOptions options,
-                                       PrintStream log, boolean debug) {
-        return launch(prepare(lock, verified, options, log, debug), options);
+        return verified;
     }
 
     /**
@@ -134,8 +133,8 @@ public final class EmbeddedKernel implements AutoCloseable {
     }
 
     /**
-     * Does all of {@link #start(KernelLock, CompletableFuture, BootOptions, PrintStream, boolean)} before the
-     * framework starts: makes and initialises it, waits for the checksums (bounded by {@code options}), installs the
+     * Does all of {@link #start(KernelLock, Path, String, BootOptions, PrintStream, boolean)} before the
+     * framework starts (given the checksums being checked, {@link #verifying}): makes and initialises it, waits for the checksums (bounded by {@code options}), installs the
      * lock's bundles with their start orders and the lock's wiring. What {@code anyk boot DIR} does on a second core
      * while its command line is parsed.
      */

@@ -129,25 +129,26 @@ public final class KernelHandle {
     }
 
     private Object call(String name, Class<?>[] types, Object... args) {
-        try {
-            Method m = api.getMethod(name, types);
-            return m.invoke(kernel, args);
-        } catch (InvocationTargetException e) {
-            throw translate(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Kernel." + name + ": " + e, e);
-        }
+        return invoke(api, kernel, name, types, args);
     }
 
     private static Object get(Object record, String accessor) {
+        return invoke(record.getClass(), record, accessor, new Class<?>[0]);
+    }
+
+    /**
+     * {@code type}'s public method {@code method(types)} on {@code target} (null for a static one), reflectively,
+     * with the framework's classes; a kernel error comes back as this side's {@link KernelException}.
+     */
+    static Object invoke(Class<?> type, Object target, String method, Class<?>[] types, Object... args) {
         try {
-            Method m = record.getClass().getMethod(accessor);
+            Method m = type.getMethod(method, types);
             m.setAccessible(true);
-            return m.invoke(record);
+            return m.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw translate(e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(record.getClass().getSimpleName() + "." + accessor + ": " + e, e);
+            throw new IllegalStateException(type.getSimpleName() + "." + method + ": " + e, e);
         }
     }
 

@@ -281,7 +281,9 @@ final class Replacer {
      */
     private static String warm(Bundle nb) {
         String activator = nb.getHeaders("").get(Constants.BUNDLE_ACTIVATOR);
-        Enumeration<URL> classes = nb.findEntries("/", "*.class", true);
+        org.osgi.framework.wiring.BundleWiring wiring = nb.adapt(org.osgi.framework.wiring.BundleWiring.class);
+        ClassLoader loader = wiring == null ? null : wiring.getClassLoader(); // resolved by now
+        Enumeration<URL> classes = loader == null ? null : nb.findEntries("/", "*.class", true);
         while (classes != null && classes.hasMoreElements()) {
             String path = classes.nextElement().getPath();
             String name = path.substring(path.startsWith("/") ? 1 : 0, path.length() - ".class".length()).replace('/', '.');
@@ -292,8 +294,7 @@ final class Replacer {
             try {
                 // loaded, verified and initialised now (a driver's classes have no static side effects to wait
                 // for): the first call after the swap would otherwise do it within the pause
-                Class<?> c = nb.loadClass(name);
-                Class.forName(c.getName(), true, c.getClassLoader());
+                Class.forName(name, true, loader);
             } catch (ClassNotFoundException | LinkageError e) {
                 LOG.log(System.Logger.Level.DEBUG, "{0}: class {1} not loaded ahead: {2}", nb.getSymbolicName(), name,
                         oneLine(e));
