@@ -79,11 +79,17 @@ public class NetBenchmark {
         int server;
         Thread drainer;
 
+        /** The MTU of both NICs. */
+        int mtu() {
+            return 1500;
+        }
+
         @Setup(Level.Trial)
         public void up() {
+            int mtu = mtu();
             kernels = new NetKernels();
-            a = kernels.onSwitch("tcp-a", "tcp-sw", "10.7.1.1/24").posix();
-            b = kernels.onSwitch("tcp-b", "tcp-sw", "10.7.1.2/24").posix();
+            a = kernels.onSwitch("tcp-a", "tcp-sw", "10.7.1.1/24", mtu).posix();
+            b = kernels.onSwitch("tcp-b", "tcp-sw", "10.7.1.2/24", mtu).posix();
             int l = b.socket(Net.AF_INET, Net.SOCK_STREAM, 0);
             b.bind(l, InetAddr.of("0.0.0.0", 5001).toSockaddr());
             b.listen(l, 1);
@@ -107,6 +113,15 @@ public class NetBenchmark {
             drainer.join(5000);
             b.close(server);
             kernels.close();
+        }
+    }
+
+    /** The same pair with jumbo frames: both NICs at MTU 65000, as Linux loopback's 65536. */
+    @State(Scope.Benchmark)
+    public static class JumboTcpPair extends TcpPair {
+        @Override
+        int mtu() {
+            return 65000; // not a second @Setup: JMH would run the inherited one as well
         }
     }
 
@@ -167,6 +182,13 @@ public class NetBenchmark {
             n += p.a.send(p.client, MEGABYTE, n, MIB - n, 0);
         }
         return n;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public int tcpSwitchJumbo1MiB(JumboTcpPair p) {
+        return tcpSwitch1MiB(p);
     }
 
     @Benchmark

@@ -33,7 +33,12 @@ final class NetKernels implements AutoCloseable {
 
     /** A kernel with one NIC on in-JVM switch {@code sw}, at {@code address} (with prefix). */
     LibraryKernel onSwitch(String name, String sw, String address) {
-        LibraryKernel k = kernel(name, List.of(Map.of("backend", "switch:" + sw)));
+        return onSwitch(name, sw, address, 1500);
+    }
+
+    /** The same with the NIC's MTU. */
+    LibraryKernel onSwitch(String name, String sw, String address, int mtu) {
+        LibraryKernel k = kernel(name, List.of(Map.of("backend", "switch:" + sw, "mtu", mtu)));
         k.posix().netctl("ifconfig eth0 " + address + " up");
         return k;
     }

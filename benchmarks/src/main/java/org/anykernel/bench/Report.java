@@ -402,6 +402,10 @@ public final class Report {
                     + "64 MiB file", "hostNioCopy1m", 0.8, NONE, ">= 0.8x host copy"),
             new StorageTarget("ext2SeqWrite1m", "ext2 on an image file (blk-sim): `pwrite` 1 MiB, sequential in a "
                     + "64 MiB file", "hostNioCopy1m", 0.8, NONE, ">= 0.8x host copy"),
+            new StorageTarget("ext2SeqRead1mDirect", "ext2, the same reads with `O_DIRECT` (no page cache: every "
+                    + "read goes through blk-sim to the disk)", "hostNioCopy1m", NONE, NONE, "none (informational)"),
+            new StorageTarget("ext2SeqWrite1mDirect", "ext2, the same writes with `O_DIRECT` (no page cache)",
+                    "hostNioCopy1m", NONE, NONE, "none (informational)"),
             new StorageTarget("fsPread64kRaw", "`pread` 64 KiB, tmpfs driver bound raw (no front), global kernel",
                     null, NONE, NONE, "reference"),
             new StorageTarget("fsPread64kColocated", "`pread` 64 KiB, tmpfs driver behind a colocated front",

@@ -48,12 +48,14 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code java.io.tmpdir}) through the simulated disk ({@code blk-sim} over {@code SimHardware.imageDisk}):
  *       1 MiB sequential {@code pread} and {@code pwrite} wrapping within a 64 MiB file, against java.nio copying
  *       1 MiB between two 64 MiB host files in the same directory (read from one channel, write to the other, at
- *       the same advancing offsets).</li>
+ *       the same advancing offsets). The same reads and writes with {@code O_DIRECT} (through blk-sim to the disk
+ *       every time, no page cache) are informational rows.</li>
  * </ul>
  *
  * The kernel's calls are made on the benchmark thread (a library kernel has no thread of its own). Neither side
- * syncs: the ext2 driver's writes end in its buffer cache and the image file's page cache, the host copy's in the
- * host page cache.
+ * syncs: ext2's writes end in the VFS page cache (with {@code O_DIRECT}: in the driver's buffers and the image
+ * file's host page cache), the host copy's in the host page cache; both are write-back caches with a bound the 64 MiB
+ * file stays under.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -202,6 +204,7 @@ public class StorageBenchmark {
         LibraryKernel kernel;
         Posix px;
         int fd;
+        int direct;
         final byte[] mib = randomBytes(MIB, 2);
 
         @Setup(Level.Trial)
@@ -217,11 +220,13 @@ public class StorageBenchmark {
             fd = px.open("/data", Sys.O_CREAT | Sys.O_RDWR, 0644);
             fill(px, fd);
             px.fsync(fd);
+            direct = px.open("/data", Sys.O_RDWR | Sys.O_DIRECT);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             try {
+                px.close(direct);
                 px.close(fd);
                 px.umount("/");
                 kernel.close();
@@ -354,6 +359,18 @@ public class StorageBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public int ext2SeqWrite1m(Ext2 s) {
         return s.px.pwrite(s.fd, s.mib, 0, MIB, s.nextMib());
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public int ext2SeqRead1mDirect(Ext2 s) {
+        return s.px.pread(s.direct, s.mib, 0, MIB, s.nextMib());
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public int ext2SeqWrite1mDirect(Ext2 s) {
+        return s.px.pwrite(s.direct, s.mib, 0, MIB, s.nextMib());
     }
 
     /** 1 MiB read from one host file and written to another at the same offset (the ext2 rows' baseline). */

@@ -67,10 +67,16 @@ class StandaloneNetTest {
 
     /** Two kernels on a switch whose wires lose, duplicate and reorder 1% of the frames each. */
     private static Posix[] lossyPair(String tag, long seed) {
-        String faults = "drop=0.01,duplicate=0.01,reorder=0.01,seed=" + seed;
+        return pair(tag, Map.of("faults", "drop=0.01,duplicate=0.01,reorder=0.01,seed=" + seed));
+    }
+
+    /** Two kernels on a switch of their own, their NICs configured with {@code nicProperties} too. */
+    private static Posix[] pair(String tag, Map<String, Object> nicProperties) {
         Posix[] out = new Posix[2];
         for (int i = 0; i < 2; i++) {
-            NicController nic = SimHardware.nic(tag + i, Map.of("backend", "switch:sw-" + tag, "faults", faults));
+            Map<String, Object> props = new java.util.HashMap<>(nicProperties);
+            props.put("backend", "switch:sw-" + tag);
+            NicController nic = SimHardware.nic(tag + i, props);
             NICS.add(nic);
             LibraryKernel k = Standalone.builder(tag + i).drivers("nic-sim", "net-inet")
                     .hardware(nic, Map.of("hw.nic.name", "eth0")).build();
@@ -109,6 +115,53 @@ class StandaloneNetTest {
         k[0].close(c);
         k[1].close(sv);
         k[1].close(l);
+    }
+
+    /** Both ends at MTU 65000 (jumbo frames, as Linux loopback's 65536): segments of 64 KiB are framed in place. */
+    @Test
+    void jumboFramesCarryTcpAndUdpIntact() throws Exception {
+        Posix[] k = pair("jumbo", Map.of("mtu", 65000));
+        assertTrue(k[0].netctl("ifconfig eth0").contains("mtu 65000"), k[0].netctl("ifconfig eth0"));
+        int l = k[1].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
+        k[1].bind(l, SocketConformance.sa("0.0.0.0", 6001));
+        k[1].listen(l, 1);
+        int c = k[0].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
+        k[0].connect(c, SocketConformance.sa("10.5.0.2", 6001));
+        int sv = k[1].accept(l, null);
+        SocketConformance.timeout(k[0], c, 30);
+        SocketConformance.timeout(k[1], sv, 30);
+        assertEquals(64960, k[0].getsockopt(c, org.anykernel.net.api.Net.IPPROTO_TCP,
+                org.anykernel.net.api.Net.TCP_MAXSEG), "the MSS follows the MTU");
+        assertEquals(64 * 64960, k[0].getsockopt(c, org.anykernel.net.api.Net.SOL_SOCKET,
+                org.anykernel.net.api.Net.SO_SNDBUF), "buffers not sized by the application hold 64 segments");
+        assertEquals(64 * 64960, k[1].getsockopt(sv, org.anykernel.net.api.Net.SOL_SOCKET,
+                org.anykernel.net.api.Net.SO_RCVBUF), "the accepted side's too");
+        int sized = k[0].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
+        k[0].setsockopt(sized, org.anykernel.net.api.Net.SOL_SOCKET, org.anykernel.net.api.Net.SO_RCVBUF, 100_000);
+        k[0].connect(sized, SocketConformance.sa("10.5.0.2", 6001));
+        assertEquals(100_000, k[0].getsockopt(sized, org.anykernel.net.api.Net.SOL_SOCKET,
+                org.anykernel.net.api.Net.SO_RCVBUF), "a size the application set stays");
+        k[0].close(sized);
+        k[1].close(k[1].accept(l, null));
+        byte[] up = SocketConformance.pattern(8 << 20, 31);
+        java.util.concurrent.CompletableFuture<byte[]> gotUp = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> SocketConformance.recvAll(k[1], sv, up.length), POOL);
+        SocketConformance.sendAll(k[0], c, up);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(up, gotUp.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        k[0].close(c);
+        k[1].close(sv);
+        k[1].close(l);
+        int u0 = k[0].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_DGRAM, 0);
+        int u1 = k[1].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_DGRAM, 0);
+        k[1].bind(u1, SocketConformance.sa("0.0.0.0", 6002));
+        SocketConformance.timeout(k[1], u1, 10);
+        byte[] dgram = SocketConformance.pattern(60000, 32);
+        assertEquals(dgram.length, k[0].sendto(u0, dgram, 0, dgram.length, 0, SocketConformance.sa("10.5.0.2", 6002)));
+        byte[] got = new byte[65536];
+        assertEquals(dgram.length, k[1].recvfrom(u1, got, 0, got.length, 0, null));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(dgram, java.util.Arrays.copyOf(got, dgram.length));
+        k[0].close(u0);
+        k[1].close(u1);
     }
 
     @Test

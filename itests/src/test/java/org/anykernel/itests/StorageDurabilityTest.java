@@ -29,7 +29,12 @@ class StorageDurabilityTest {
     Path tmp;
 
     private static LibraryKernel kernel(DiskController disk) {
-        return Standalone.builder("durability").drivers("blk-sim", "fs-ext2")
+        return kernel(disk, Long.MAX_VALUE);
+    }
+
+    /** A kernel whose page cache may hold at most half of {@code quota}. */
+    static LibraryKernel kernel(DiskController disk, long quota) {
+        return Standalone.builder("durability").drivers("blk-sim", "fs-ext2").memoryQuota(quota)
                 .hardware(disk, Map.of("hw.disk.name", "sd0")).build();
     }
 
@@ -111,7 +116,7 @@ class StorageDurabilityTest {
         Path img = tmp.resolve("bound.img");
         StandaloneVfsTest.Host.run("mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", img.toString(), "128M");
         DiskController disk = SimHardware.imageDisk("sd0", img, false);
-        LibraryKernel k = kernel(disk);
+        LibraryKernel k = kernel(disk, 64L << 20); // a page cache of at most 32 MiB
         byte[] big = random(48 << 20, 4);
         try {
             Posix px = k.posix();

@@ -138,6 +138,15 @@ public final class AnykFileSystemProvider extends FileSystemProvider {
         return true;
     }
 
+    /**
+     * The JDK's {@code com.sun.nio.file.ExtendedOpenOption.DIRECT} ({@code O_DIRECT}), recognised by name so this
+     * bundle needs no import of the unsupported module's package.
+     */
+    static boolean isDirect(OpenOption o) {
+        return o instanceof Enum<?> e && e.name().equals("DIRECT")
+                && e.getDeclaringClass().getName().equals("com.sun.nio.file.ExtendedOpenOption");
+    }
+
     private static AnykPath check(Path p) {
         AnykPath a = AnykPath.check(p);
         a.getFileSystem().ensureOpen();
@@ -213,6 +222,7 @@ public final class AnykFileSystemProvider extends FileSystemProvider {
         boolean nofollow = false;
         boolean deleteOnClose = false;
         int sync = 0;
+        boolean direct = false;
         for (OpenOption o : options) {
             if (o == StandardOpenOption.READ) {
                 read = true;
@@ -237,6 +247,8 @@ public final class AnykFileSystemProvider extends FileSystemProvider {
                 continue;
             } else if (o == LinkOption.NOFOLLOW_LINKS) {
                 nofollow = true;
+            } else if (isDirect(o)) {
+                direct = true;
             } else if (o == null) {
                 throw new NullPointerException();
             } else {
@@ -268,6 +280,9 @@ public final class AnykFileSystemProvider extends FileSystemProvider {
         }
         if (nofollow) {
             flags |= Sys.O_NOFOLLOW;
+        }
+        if (direct) {
+            flags |= Sys.O_DIRECT;
         }
         int mode = mode(attrs, 0666);
         int fd;

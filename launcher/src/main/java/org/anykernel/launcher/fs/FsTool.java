@@ -52,6 +52,7 @@ public final class FsTool {
     /** Exit code of bad usage. */
     public static final int USAGE = 2;
     private static final Set<String> READ_ONLY = Set.of("ls", "cat", "get", "stat", "df", "readlink");
+    /** Files are copied in and out in chunks this big, {@code O_DIRECT}: each is read or written once. */
     private static final int CHUNK = 1 << 20;
 
     private final PrintStream out;
@@ -403,7 +404,7 @@ public final class FsTool {
         public Integer call() {
             byte[] buf = new byte[CHUNK];
             for (String p : paths) {
-                int fd = on("cat", p, () -> px.open(p, Sys.O_RDONLY));
+                int fd = on("cat", p, () -> px.open(p, Sys.O_RDONLY | Sys.O_DIRECT));
                 try {
                     for (int n; (n = on("cat", p, () -> px.read(fd, buf))) > 0; ) {
                         out.write(buf, 0, n);
@@ -479,7 +480,7 @@ public final class FsTool {
         }
 
         private void copyFile(String from, Path to) throws IOException {
-            int fd = on("get", from, () -> px.open(from, Sys.O_RDONLY));
+            int fd = on("get", from, () -> px.open(from, Sys.O_RDONLY | Sys.O_DIRECT));
             try (FileChannel ch = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buf = new byte[CHUNK];
@@ -639,7 +640,8 @@ public final class FsTool {
         }
 
         private void copyFile(Path from, String to, int mode) throws IOException {
-            int fd = on("put", to, () -> px.open(to, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_TRUNC, mode));
+            int fd = on("put", to,
+                    () -> px.open(to, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_TRUNC | Sys.O_DIRECT, mode));
             try (FileChannel ch = FileChannel.open(from, StandardOpenOption.READ)) {
                 byte[] buf = new byte[CHUNK];
                 long pos = 0;

@@ -34,7 +34,8 @@ public interface NetworkDriver {
     boolean linkUp();
 
     /**
-     * Puts the frame {@code frame[0..len)} on the wire.
+     * Puts the frame {@code frame[0..len)} on the wire. The array is the driver's from then on (the faction never
+     * uses it again), so a driver may hand it to its device without a copy.
      *
      * @return false when it was dropped (ring full, link down), as a NIC drops
      */

@@ -52,14 +52,16 @@ final class Mount {
         return s >= 0 ? s : fs.getattr(vol, ino).size();
     }
 
-    /** Reads file data, through the page cache if the volume has one. */
-    int read(long ino, long pos, byte[] buf, int off, int len) {
-        return cache == null ? fs.read(vol, ino, pos, buf, off, len) : cache.read(this, ino, pos, buf, off, len);
+    /** Reads file data, through the page cache if the volume has one and not {@code direct} ({@code O_DIRECT}). */
+    int read(long ino, long pos, byte[] buf, int off, int len, boolean direct) {
+        return cache == null ? fs.read(vol, ino, pos, buf, off, len)
+                : cache.read(this, ino, pos, buf, off, len, direct);
     }
 
-    /** Writes file data, through the page cache if the volume has one. */
-    int write(long ino, long pos, byte[] buf, int off, int len) {
-        return cache == null ? fs.write(vol, ino, pos, buf, off, len) : cache.write(this, ino, pos, buf, off, len);
+    /** Writes file data, through the page cache if the volume has one and not {@code direct} ({@code O_DIRECT}). */
+    int write(long ino, long pos, byte[] buf, int off, int len, boolean direct) {
+        return cache == null ? fs.write(vol, ino, pos, buf, off, len)
+                : cache.write(this, ino, pos, buf, off, len, direct);
     }
 
     /** Changes attributes: what is cached goes to the driver first, so it cannot undo the change later. */

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
 import org.anykernel.base.spi.KernelMemory;
 
 /**
@@ -16,20 +18,22 @@ import org.anykernel.base.spi.KernelMemory;
  * file data in {@value #PAGE}-byte pages keyed by (mount, inode, page), least recently used first, within a size
  * limit, charged to the kernel's memory account.
  *
- * <p>Writes smaller than {@link #DIRECT} land in pages and are marked dirty; they reach the driver when written back:
- * at {@code fsync}, {@code sync}, unmount, when the dirty pages pass half the limit, and when a dirty page is evicted.
- * The size a file has with its dirty pages is the VFS's until then ({@link #size}). Larger transfers go straight to
- * the driver (after writing back what they overlap), so a big sequential copy neither thrashes the cache nor pays a
- * copy into it. A cached volume's pages live while its inodes do: whatever frees an inode ({@link #forget}) drops
- * them, so a reused inode number never sees another file's data.
+ * <p>Reads and writes of any size go through it, as in Linux: a big sequential copy of a file that fits is served
+ * from memory the second time, as the host's page cache serves the host. Pages missing from the cache are read in runs
+ * (one driver call per run, with readahead for sequential readers); writes land in pages marked dirty and reach the
+ * driver when written back, in runs of up to {@link #MAX_RUN} pages: at {@code fsync}, {@code sync}, unmount, when
+ * the dirty pages pass half the limit, and when a dirty page is evicted. The size a file has with its dirty pages is
+ * the VFS's until then ({@link #size}). A file opened {@code O_DIRECT} bypasses the cache (after writing back what
+ * its transfer overlaps), for a copy that reads or writes a file once and should not push others out. A cached
+ * volume's pages live while its inodes do: whatever frees an inode ({@link #forget}) drops them, so a reused inode
+ * number never sees another file's data. At the kernel's memory quota, clean pages are given back before a charge
+ * fails.
  *
  * <p>One lock guards it all and is held across driver calls: simple and safe (a driver never calls back into the
  * VFS), at the price of serializing cached I/O of one kernel; every driver call is bounded by its placement.
  */
 final class PageCache {
     static final int PAGE = 4096;
-    /** Transfers of at least this many bytes bypass the cache. */
-    static final int DIRECT = 128 * 1024;
 
     private record Key(Mount mount, long ino, long index) {
     }
@@ -58,6 +62,8 @@ final class PageCache {
         long fsSize = -1;
         long dirtyEnd;
         int dirtyPages;
+        /** The page after the last one read: a read starting there is sequential, and reads ahead. */
+        long nextRead = -2;
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -69,6 +75,8 @@ final class PageCache {
     private long hits;
     private long misses;
     private long writebacks;
+    /** Where fills land before they are split into pages (guarded by the lock). */
+    private byte[] scratch = new byte[0];
 
     /**
      * @param memory     where the pages are charged (null: not charged)
@@ -105,8 +113,13 @@ final class PageCache {
         return i.fsSize;
     }
 
-    /** Reads as the driver would, through the cache. */
-    int read(Mount m, long ino, long pos, byte[] buf, int off, int len) {
+    /**
+     * Reads as the driver would: through the cache, or ({@code direct}, {@code O_DIRECT}) straight from the driver
+     * once the dirty pages the range overlaps are written back. Pages missing from the cache are filled by one driver
+     * read per run of them (at most {@link #MAX_RUN} pages), and a read that continues where the last one of the file
+     * ended reads {@link #READ_AHEAD} more pages ahead, as a block layer's readahead would.
+     */
+    int read(Mount m, long ino, long pos, byte[] buf, int off, int len, boolean direct) {
         lock.lock();
         try {
             Inode in = inode(m, ino);
@@ -115,34 +128,132 @@ final class PageCache {
                 return 0;
             }
             int n = (int) Math.min(len, size - pos);
-            if (n >= DIRECT) {
+            if (direct) {
                 writeBack(in, pos, pos + n);
                 return m.fs.read(m.vol, ino, pos, buf, off, n);
             }
-            int done = 0;
-            while (done < n) {
-                long p = pos + done;
-                Page page = page(m, ino, in, p / PAGE, true);
-                int within = (int) (p % PAGE);
-                int c = Math.min(PAGE - within, n - done);
-                System.arraycopy(page.data, within, buf, off + done, c);
-                done += c;
+            long first = pos / PAGE;
+            long last = (pos + n - 1) / PAGE;
+            boolean sequential = first == 0 || first == in.nextRead || first == in.nextRead - 1;
+            long endOfFile = (Math.max(fsSize(m, ino, in), 0) + PAGE - 1) / PAGE;
+            long index = first;
+            while (index <= last) {
+                Page page = pages.get(new Key(m, ino, index));
+                if (page != null) {
+                    hits++;
+                    long at = Math.max(pos, index * PAGE);
+                    int within = (int) (at - index * PAGE);
+                    int c = (int) Math.min(PAGE - within, pos + n - at);
+                    System.arraycopy(page.data, within, buf, off + (int) (at - pos), c);
+                    index++;
+                    continue;
+                }
+                long end = index + 1;
+                long most = Math.min(index + maxRun(), endOfFile);
+                long want = sequential ? last + 1 + READ_AHEAD : last + 1;
+                while (end < most && end < want && !in.pages.containsKey(end)) {
+                    end++;
+                }
+                fill(m, ino, in, index, end, pos, buf, off, n);
+                index = end;
             }
+            in.nextRead = last + 1;
             return n;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Writes as the driver would, through the cache (small writes) or straight to it (large ones). */
-    int write(Mount m, long ino, long pos, byte[] buf, int off, int len) {
+    /** The longest run of pages one fill may read: a fraction of the limit, so a fill never evicts itself. */
+    private long maxRun() {
+        return Math.max(1, Math.min(MAX_RUN, limitPages / 4));
+    }
+
+    /**
+     * Fills pages {@code [from, to)} (none cached; all before the end of what the driver has) with one driver read,
+     * copies what overlaps the request {@code [pos, pos + n)} to {@code buf}, and caches them.
+     */
+    private void fill(Mount m, long ino, Inode in, long from, long to, long pos, byte[] buf, int off, int n) {
+        int count = (int) (to - from);
+        long start = from * PAGE;
+        long fsEnd = Math.max(fsSize(m, ino, in), 0);
+        int bytes = (int) Math.max(0, Math.min((long) count * PAGE, fsEnd - start));
+        if (scratch.length < count * PAGE) {
+            scratch = new byte[count * PAGE];
+        }
+        int got = 0;
+        while (got < bytes) {
+            int r = m.fs.read(m.vol, ino, start + got, scratch, got, bytes - got);
+            if (r <= 0) {
+                break;
+            }
+            got += r;
+        }
+        // past what the driver returned (a hole at the end, or beyond its size): zeros
+        java.util.Arrays.fill(scratch, got, count * PAGE, (byte) 0);
+        long from0 = Math.max(pos, start);
+        long to0 = Math.min(pos + n, start + (long) count * PAGE);
+        if (to0 > from0) {
+            System.arraycopy(scratch, (int) (from0 - start), buf, off + (int) (from0 - pos), (int) (to0 - from0));
+        }
+        charge(count);
+        misses += count;
+        for (int i = 0; i < count; i++) {
+            Key k = new Key(m, ino, from + i);
+            Page page = new Page(k, in);
+            System.arraycopy(scratch, i * PAGE, page.data, 0, PAGE);
+            pages.put(k, page);
+            in.pages.put(k.index(), page);
+        }
+        evict();
+    }
+
+    /**
+     * Charges {@code count} pages to the kernel's memory account; at its quota, clean pages are given back first
+     * and the charge is tried once more ({@code ENOMEM} if it still does not fit).
+     */
+    private void charge(int count) {
+        if (memory == null) {
+            return;
+        }
+        try {
+            memory.charge((long) count * PAGE);
+        } catch (KernelException e) {
+            if (e.errno() != Errno.ENOMEM || reclaim(Math.max(count, pages.size() / 4)) == 0) {
+                throw e;
+            }
+            memory.charge((long) count * PAGE);
+        }
+    }
+
+    /** Drops up to {@code want} clean pages, least recently used first; how many went. */
+    private int reclaim(int want) {
+        int freed = 0;
+        Iterator<Page> it = pages.values().iterator();
+        while (freed < want && it.hasNext()) {
+            Page p = it.next();
+            if (!p.dirty) {
+                it.remove();
+                p.inode.pages.remove(p.key.index());
+                memory.release(PAGE);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    /**
+     * Writes as the driver would: into pages marked dirty, or ({@code direct}, {@code O_DIRECT}) straight to the
+     * driver once the dirty pages the range overlaps are written back and the pages it overlaps dropped.
+     */
+    int write(Mount m, long ino, long pos, byte[] buf, int off, int len, boolean direct) {
         if (len == 0) {
             return 0;
         }
         lock.lock();
         try {
             Inode in = inode(m, ino);
-            if (len >= DIRECT) {
+            if (direct) {
                 writeBack(in, pos, pos + len);
                 drop(in, pos, pos + len);
                 int n = m.fs.write(m.vol, ino, pos, buf, off, len);
@@ -186,9 +297,7 @@ final class PageCache {
             return page;
         }
         misses++;
-        if (memory != null) {
-            memory.charge(PAGE);
-        }
+        charge(1);
         page = new Page(k, in);
         try {
             if (fill) {
@@ -211,7 +320,9 @@ final class PageCache {
         while (pages.size() > limitPages && it.hasNext()) {
             Page p = it.next();
             if (p.dirty) {
-                writeRun(List.of(p)); // may fail: then the page stays, and the write that caused it reports nothing lost
+                // with the dirty pages after it, in runs: one driver write, not one per page. May fail: then the
+                // page stays, and the write that caused it reports the error, nothing lost
+                writeBack(p.inode, p.key.index() * PAGE, (p.key.index() + MAX_RUN) * PAGE);
             }
             it.remove();
             p.inode.pages.remove(p.key.index());
@@ -221,8 +332,10 @@ final class PageCache {
         }
     }
 
-    /** Most pages merged into one driver write. */
-    static final int MAX_RUN = 64;
+    /** Most pages merged into one driver write or filled by one driver read (1 MiB). */
+    static final int MAX_RUN = 256;
+    /** Pages read ahead of a read that continues the last one of its file (128 KiB, as Linux's default). */
+    static final int READ_AHEAD = 32;
 
     /**
      * Writes back {@code sorted} (dirty pages, in inode and page order), merging runs of consecutive pages of one
@@ -403,11 +516,11 @@ final class PageCache {
         }
     }
 
-    /** Pages held, dirty pages, hits, misses, write-backs: for {@code vfs:mounts} and tests. */
+    /** Pages held, dirty pages, hits, misses, write-backs, the limit in pages: for {@code vfs:mounts} and tests. */
     long[] stats() {
         lock.lock();
         try {
-            return new long[] {pages.size(), dirty, hits, misses, writebacks};
+            return new long[] {pages.size(), dirty, hits, misses, writebacks, limitPages};
         } finally {
             lock.unlock();
         }

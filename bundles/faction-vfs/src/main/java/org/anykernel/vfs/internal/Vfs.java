@@ -36,8 +36,16 @@ final class Vfs implements FactionInstance, NameSpace {
     private static final System.Logger LOG = System.getLogger(Vfs.class.getName());
     /** Device numbers of mounts start here ({@code /dev} is 1). */
     private static final int FIRST_MOUNT_ID = 16;
-    /** The page cache's limit, per kernel. */
-    static final long PAGE_CACHE_BYTES = Long.getLong("anykernel.vfs.cache.bytes", 32L << 20);
+    /**
+     * The page cache's limit, per kernel: {@code anykernel.vfs.cache.bytes}, else an eighth of the JVM's heap (at
+     * least 32 MiB), as Linux lets its page cache use the memory nothing else does; never more than half the kernel's
+     * memory quota.
+     */
+    static long pageCacheBytes(long quota) {
+        long configured = Long.getLong("anykernel.vfs.cache.bytes",
+                Math.max(32L << 20, Runtime.getRuntime().maxMemory() / 8));
+        return Math.max(0, Math.min(configured, quota / 2));
+    }
 
     private record Key(int mount, long ino) {
     }
@@ -58,7 +66,8 @@ final class Vfs implements FactionInstance, NameSpace {
     Vfs(KernelContext kernel, Runnable onClose) {
         this.kernel = kernel;
         this.onClose = onClose;
-        this.cache = new PageCache(kernel.memory(), PAGE_CACHE_BYTES);
+        this.cache = new PageCache(kernel.memory(), pageCacheBytes(
+                kernel.memory() == null ? Long.MAX_VALUE : kernel.memory().quota()));
         registrations.add(kernel.mount("/", this));
         VfsSyscalls.register(this, kernel.syscalls(), registrations);
     }

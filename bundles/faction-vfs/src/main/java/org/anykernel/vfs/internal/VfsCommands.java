@@ -74,8 +74,9 @@ public final class VfsCommands {
             return "nothing mounted\n";
         }
         long[] c = vfs.cacheStats();
-        sb.append(String.format("page cache: %d pages (%d KiB), %d dirty, %d hits, %d misses, %d written back%n",
-                c[0], c[0] * PageCache.PAGE / 1024, c[1], c[2], c[3], c[4]));
+        sb.append(String.format(
+                "page cache: %d pages (%d KiB) of at most %d MiB, %d dirty, %d hits, %d misses, %d written back%n",
+                c[0], c[0] * PageCache.PAGE / 1024, c[5] * PageCache.PAGE >> 20, c[1], c[2], c[3], c[4]));
         return sb.toString();
     }
 

@@ -14,7 +14,8 @@ import org.anykernel.vfs.api.SetAttr;
 
 /**
  * An open file of the VFS: a counted reference to a vnode, a position (shared by the descriptors {@code dup} makes),
- * and the open flags. Reads and writes go to the driver at the position; {@code O_APPEND} writes at the end under
+ * and the open flags. Reads and writes go to the driver at the position (through the page cache of a device-backed
+ * volume, unless {@code O_DIRECT}); {@code O_APPEND} writes at the end under
  * the vnode's lock, so appends from several open files do not overwrite each other. For a directory the position is
  * the driver's readdir cookie. The process that opened it is the one whose credentials {@code fchmod} and
  * {@code fchown} check.
@@ -26,6 +27,8 @@ final class VfsFile implements OpenFile {
     private final Vnode v;
     private final Mount m;
     private final int flags;
+    /** {@code O_DIRECT}: data bypasses the page cache. */
+    private final boolean direct;
     private long position; // guarded by this
     private boolean released; // guarded by this
 
@@ -36,6 +39,7 @@ final class VfsFile implements OpenFile {
         this.v = v;
         this.m = v.mount;
         this.flags = flags;
+        this.direct = (flags & Sys.O_DIRECT) != 0;
     }
 
     @Override
@@ -52,7 +56,7 @@ final class VfsFile implements OpenFile {
     @Override
     public synchronized int read(byte[] buf, int off, int len) {
         notDir();
-        int n = m.read(v.ino, position, buf, off, len);
+        int n = m.read(v.ino, position, buf, off, len, direct);
         position += n;
         return n;
     }
@@ -64,7 +68,7 @@ final class VfsFile implements OpenFile {
             v.lock.lock();
             try {
                 long end = m.size(v.ino);
-                int n = m.write(v.ino, end, buf, off, len);
+                int n = m.write(v.ino, end, buf, off, len, direct);
                 synchronized (this) {
                     position = end + n;
                 }
@@ -74,7 +78,7 @@ final class VfsFile implements OpenFile {
             }
         }
         synchronized (this) {
-            int n = m.write(v.ino, position, buf, off, len);
+            int n = m.write(v.ino, position, buf, off, len, direct);
             position += n;
             return n;
         }
@@ -83,13 +87,13 @@ final class VfsFile implements OpenFile {
     @Override
     public int pread(byte[] buf, int off, int len, long pos) {
         notDir();
-        return m.read(v.ino, pos, buf, off, len);
+        return m.read(v.ino, pos, buf, off, len, direct);
     }
 
     @Override
     public int pwrite(byte[] buf, int off, int len, long pos) {
         notDir();
-        return m.write(v.ino, pos, buf, off, len);
+        return m.write(v.ino, pos, buf, off, len, direct);
     }
 
     @Override

@@ -43,6 +43,17 @@ public interface NicController {
      */
     boolean transmit(byte[] frame, int off, int len);
 
+    /**
+     * Puts the whole array {@code frame} on the wire as one frame, taking the array instead of a copy of it, as a
+     * NIC's DMA reads a buffer the driver gives up until the transmit completes: the caller must not write it again.
+     *
+     * @return false when the frame was dropped: link down, transmit ring full, or the device closed
+     * @throws IllegalArgumentException a frame shorter than {@link #HEADER} or longer than {@code mtu() + HEADER}
+     */
+    default boolean transmitOwned(byte[] frame) {
+        return transmit(frame, 0, frame.length);
+    }
+
     /** Takes the oldest received frame, or null if none is pending. */
     byte[] receive();
 

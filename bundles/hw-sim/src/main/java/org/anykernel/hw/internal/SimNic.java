@@ -149,6 +149,15 @@ public final class SimNic implements NicController, AutoCloseable {
     @Override
     public boolean transmit(byte[] frame, int off, int len) {
         Objects.checkFromIndexSize(off, len, frame.length);
+        return send(frame, off, len, false);
+    }
+
+    @Override
+    public boolean transmitOwned(byte[] frame) {
+        return send(frame, 0, frame.length, true);
+    }
+
+    private boolean send(byte[] frame, int off, int len, boolean owned) {
         if (len < HEADER || len > mtu + HEADER) {
             throw new IllegalArgumentException(name + ": frame of " + len + " bytes, not in [" + HEADER + ", "
                     + (mtu + HEADER) + "]");
@@ -157,7 +166,7 @@ public final class SimNic implements NicController, AutoCloseable {
             txDropped.increment();
             return false;
         }
-        byte[] copy = Arrays.copyOfRange(frame, off, off + len);
+        byte[] copy = owned ? frame : Arrays.copyOfRange(frame, off, off + len);
         txPackets.increment();
         txBytes.add(len);
         PcapWriter pw = capture.get();

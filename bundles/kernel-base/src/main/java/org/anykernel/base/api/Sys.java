@@ -97,6 +97,11 @@ public final class Sys {
     public static final int O_TRUNC = 01000;
     public static final int O_APPEND = 02000;
     public static final int O_NONBLOCK = 04000;
+    /**
+     * File data bypasses the page cache (Linux's value): for a copy that reads or writes a file once. Unlike Linux,
+     * no alignment of buffers, offsets or lengths is asked; a file system without a page cache (tmpfs) ignores it.
+     */
+    public static final int O_DIRECT = 040000;
     public static final int O_DIRECTORY = 0200000;
     public static final int O_NOFOLLOW = 0400000;
 

@@ -62,6 +62,12 @@ final class Arp {
         return (long) ifindex << 32 | (ip & 0xFFFFFFFFL);
     }
 
+    /** The hardware address of {@code ip} on {@code iface} if it is known and fresh now, else null (nothing sent). */
+    byte[] cached(Iface iface, int ip) {
+        Entry e = entries.get(key(iface.index(), ip));
+        return e != null && e.state == State.REACHABLE && stack.nowNanos() - e.expires < 0 ? e.mac : null;
+    }
+
     /**
      * The hardware address of {@code ip} on {@code iface}, or null when it is being resolved: then {@code packet} waits
      * for it (dropped with the entry if it never resolves).

@@ -7,8 +7,16 @@ package org.anykernel.drivers.net.inet;
  */
 public interface IpLayer {
     /**
+     * Bytes a transport may leave free in front of its payload: the Ethernet and IPv4 headers. A payload given to
+     * {@link #output} at exactly this offset that ends the array is framed in place, without a copy, when it fits the
+     * link in one frame; the array then belongs to the IP layer.
+     */
+    int HEADROOM = 14 + 20;
+
+    /**
      * Sends {@code payload[off..off+len)} as one IPv4 datagram of {@code protocol} (fragmented as the route's MTU
-     * needs, unless {@code dontFragment}).
+     * needs, unless {@code dontFragment}). With {@code off == HEADROOM} and nothing after the payload, the datagram
+     * and its frame may be built in {@code payload} itself (see {@link #HEADROOM}).
      *
      * @param src the source address, or 0 for the address of the interface the route leaves by
      * @throws org.anykernel.base.api.KernelException {@code ENETUNREACH} without a route, {@code EMSGSIZE} when too

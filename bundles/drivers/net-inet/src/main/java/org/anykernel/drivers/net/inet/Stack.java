@@ -379,25 +379,53 @@ final class Stack implements IpLayer {
         if (src == 0) {
             src = source(h, dst);
         }
-        byte[] q = new byte[IP_HEADER + len];
-        q[0] = 0x45;
-        Bytes.put16(q, 2, q.length);
-        Bytes.put16(q, 4, ipId);
-        ipId = (ipId + 1) & 0xFFFF;
-        Bytes.put16(q, 6, dontFragment ? 0x4000 : 0);
-        q[8] = (byte) (ttl <= 0 || ttl > 255 ? DEFAULT_TTL : ttl);
-        q[9] = (byte) protocol;
-        Bytes.put32(q, 12, src);
-        Bytes.put32(q, 16, dst);
-        Bytes.put16(q, 10, Bytes.checksum(q, 0, IP_HEADER));
-        System.arraycopy(payload, off, q, IP_HEADER, len);
         int mtu = h.iface() == null ? 0xFFFF : h.iface().mtu();
-        if (q.length > mtu && dontFragment) {
+        if (IP_HEADER + len > mtu && dontFragment) {
             throw new KernelException(Errno.EMSGSIZE, InetAddr.format(dst),
-                    q.length + " bytes exceed the MTU " + mtu + " and must not be fragmented");
+                    (IP_HEADER + len) + " bytes exceed the MTU " + mtu + " and must not be fragmented");
         }
+        byte[] mac = off == HEADROOM && off + len == payload.length && IP_HEADER + len <= mtu ? inPlace(h) : null;
+        if (mac != null) {
+            // the transport left room for both headers: the frame is its array, with no copy of the payload
+            ipHeader(payload, ETH_HEADER, len, src, dst, protocol, ttl, dontFragment);
+            counters.inc("ip.out");
+            ethernetHeader(h.iface(), mac, ETH_IPV4, payload);
+            out.add(new Frame(h.iface().index(), payload));
+            return;
+        }
+        byte[] q = new byte[IP_HEADER + len];
+        ipHeader(q, 0, len, src, dst, protocol, ttl, dontFragment);
+        System.arraycopy(payload, off, q, IP_HEADER, len);
         counters.inc("ip.out");
         transmit(h.iface(), h.nextHop(), h.broadcast(), q);
+    }
+
+    /**
+     * The hardware address a datagram on hop {@code h} can be framed for right now (an Ethernet interface with an
+     * address, the next hop resolved or the datagram a broadcast), or null: then it takes the general way.
+     */
+    private byte[] inPlace(Hop h) {
+        Iface iface = h.iface();
+        if (iface == null || iface.kind() != NetConfig.ETHERNET || !validMac(iface)) {
+            return null;
+        }
+        return h.broadcast() ? BROADCAST_MAC : arp.cached(iface, h.nextHop());
+    }
+
+    /** Writes an IPv4 header (no options) at {@code q[at..at+20)} for a payload of {@code len} bytes after it. */
+    private void ipHeader(byte[] q, int at, int len, int src, int dst, int protocol, int ttl, boolean dontFragment) {
+        q[at] = 0x45;
+        q[at + 1] = 0;
+        Bytes.put16(q, at + 2, IP_HEADER + len);
+        Bytes.put16(q, at + 4, ipId);
+        ipId = (ipId + 1) & 0xFFFF;
+        Bytes.put16(q, at + 6, dontFragment ? 0x4000 : 0);
+        q[at + 8] = (byte) (ttl <= 0 || ttl > 255 ? DEFAULT_TTL : ttl);
+        q[at + 9] = (byte) protocol;
+        Bytes.put16(q, at + 10, 0);
+        Bytes.put32(q, at + 12, src);
+        Bytes.put32(q, at + 16, dst);
+        Bytes.put16(q, at + 10, Bytes.checksum(q, at, IP_HEADER));
     }
 
     /** Puts the datagram {@code q} on {@code iface} toward {@code nextHop}, in fragments when it exceeds the MTU. */
@@ -474,11 +502,16 @@ final class Stack implements IpLayer {
     /** Sends an Ethernet frame of {@code type} carrying {@code payload} to {@code dst} (null: broadcast). */
     void emitEthernet(Iface iface, byte[] dst, int type, byte[] payload) {
         byte[] f = new byte[ETH_HEADER + payload.length];
+        ethernetHeader(iface, dst, type, f);
+        System.arraycopy(payload, 0, f, ETH_HEADER, payload.length);
+        out.add(new Frame(iface.index(), f));
+    }
+
+    /** Writes the Ethernet header of a frame from {@code iface} to {@code dst} (null: broadcast) at {@code f[0..14)}. */
+    private static void ethernetHeader(Iface iface, byte[] dst, int type, byte[] f) {
         System.arraycopy(dst == null ? BROADCAST_MAC : dst, 0, f, 0, 6);
         System.arraycopy(iface.mac(), 0, f, 6, 6);
         Bytes.put16(f, 12, type);
-        System.arraycopy(payload, 0, f, ETH_HEADER, payload.length);
-        out.add(new Frame(iface.index(), f));
     }
 
     /** Datagrams dropped because their next hop never answered ARP: their senders hear {@code EHOSTUNREACH}. */

@@ -47,14 +47,17 @@ final class Udp extends DatagramTransport {
             throw new KernelException(Errno.EINVAL, "udp " + to, "port 0 is not a destination");
         }
         int src = s.address != 0 ? s.address : ip.sourceFor(to.address());
-        byte[] d = new byte[HEADER + len];
-        Bytes.put16(d, 0, s.port);
-        Bytes.put16(d, 2, to.port());
-        Bytes.put16(d, 4, d.length);
-        System.arraycopy(data, off, d, HEADER, len);
-        int sum = Checksum.fold(Checksum.sum(d, 0, d.length, Bytes.pseudo(src, to.address(), 17, d.length)));
-        Bytes.put16(d, 6, sum == 0 ? 0xFFFF : sum);
-        ip.output(src, to.address(), 17, d, 0, d.length, s.ttl, false);
+        // after room for the IP and Ethernet headers: the IP layer frames it in place when it fits one frame
+        int o = IpLayer.HEADROOM;
+        int n = HEADER + len;
+        byte[] d = new byte[o + n];
+        Bytes.put16(d, o, s.port);
+        Bytes.put16(d, o + 2, to.port());
+        Bytes.put16(d, o + 4, n);
+        System.arraycopy(data, off, d, o + HEADER, len);
+        int sum = Checksum.fold(Checksum.sum(d, o, n, Bytes.pseudo(src, to.address(), 17, n)));
+        Bytes.put16(d, o + 6, sum == 0 ? 0xFFFF : sum);
+        ip.output(src, to.address(), 17, d, o, n, s.ttl, false);
         ip.count("udp.out");
     }
 

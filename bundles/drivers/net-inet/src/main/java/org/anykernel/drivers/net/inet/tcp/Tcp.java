@@ -47,6 +47,12 @@ public final class Tcp implements Transport {
     /** Retransmissions of a SYN before a connect fails. */
     static final int MAX_SYN_RETRIES = 6;
     static final int DEFAULT_BUFFER = 256 << 10;
+    /**
+     * Full segments a socket buffer the application did not size holds at least: 256 KiB covers them at Ethernet's
+     * MTU; on a link with jumbo frames (an in-JVM switch at MTU 65000, like Linux loopback's 65536) the buffers grow
+     * with the segments (4 MiB at 64 KiB), else a window of four segments would leave the link idle most of the time.
+     */
+    static final int BUFFER_SEGMENTS = 64;
     static final int MAX_BUFFER = 16 << 20;
     static final int MIN_BUFFER = 2048;
     static final int DEFAULT_MSS = 536;
@@ -131,6 +137,9 @@ public final class Tcp implements Transport {
         long lingerSeconds = -1;
         int rcvBufSize = DEFAULT_BUFFER;
         int sndBufSize = DEFAULT_BUFFER;
+        /** The application set {@code SO_RCVBUF} / {@code SO_SNDBUF}: the size is not scaled to the segment size. */
+        boolean rcvBufSet;
+        boolean sndBufSet;
         long keepIdle = 7200_000 * MS;
         long keepIntvl = 75_000 * MS;
         int keepCnt = 9;
@@ -297,6 +306,7 @@ public final class Tcp implements Transport {
             }
             connections.put(key(), this);
             live.put(this, Boolean.TRUE);
+            scaleBuffers(mssFor(remoteAddr));
             snd = new Ring(sndBufSize);
             rcv = new Ring(rcvBufSize);
             rcvShift = shiftFor(rcvBufSize);
@@ -462,6 +472,7 @@ public final class Tcp implements Transport {
                     }
                     case Net.SO_LINGER -> lingerSeconds = value;
                     case Net.SO_RCVBUF -> {
+                        rcvBufSet = true;
                         rcvBufSize = clampBuffer(value);
                         if (rcv != null && rcvBufSize > rcv.capacity()) {
                             rcv.grow(rcvBufSize);
@@ -469,6 +480,7 @@ public final class Tcp implements Transport {
                         }
                     }
                     case Net.SO_SNDBUF -> {
+                        sndBufSet = true;
                         sndBufSize = clampBuffer(value);
                         if (snd != null && sndBufSize > snd.capacity()) {
                             snd.grow(sndBufSize);
@@ -848,31 +860,33 @@ public final class Tcp implements Transport {
         private void segment(int seq, int ack, int flags, int window, byte[] opts, int optLen, byte[] data, int off,
                 int len, Ring src, int at) {
             int hl = HEADER + ((optLen + 3) & ~3);
-            byte[] s = new byte[hl + len];
-            Bytes.put16(s, 0, localPort);
-            Bytes.put16(s, 2, remotePort);
-            Bytes.put32(s, 4, seq);
-            Bytes.put32(s, 8, (flags & ACK) != 0 ? ack : 0);
-            s[12] = (byte) ((hl / 4) << 4);
-            s[13] = (byte) flags;
-            Bytes.put16(s, 14, Math.min(window, 0xFFFF));
+            // the segment after room for the IP and Ethernet headers: the IP layer frames it in place
+            int o = IpLayer.HEADROOM;
+            byte[] s = new byte[o + hl + len];
+            Bytes.put16(s, o, localPort);
+            Bytes.put16(s, o + 2, remotePort);
+            Bytes.put32(s, o + 4, seq);
+            Bytes.put32(s, o + 8, (flags & ACK) != 0 ? ack : 0);
+            s[o + 12] = (byte) ((hl / 4) << 4);
+            s[o + 13] = (byte) flags;
+            Bytes.put16(s, o + 14, Math.min(window, 0xFFFF));
             if (optLen > 0) {
-                System.arraycopy(opts, 0, s, HEADER, optLen);
+                System.arraycopy(opts, 0, s, o + HEADER, optLen);
             }
             if (len > 0) {
                 if (src != null) {
-                    src.peek(at, s, hl, len);
+                    src.peek(at, s, o + hl, len);
                 } else {
-                    System.arraycopy(data, off, s, hl, len);
+                    System.arraycopy(data, off, s, o + hl, len);
                 }
             }
-            Bytes.put16(s, 16, checksum(localAddr, remoteAddr, s, 0, s.length));
+            Bytes.put16(s, o + 16, checksum(localAddr, remoteAddr, s, o, hl + len));
             if ((flags & ACK) != 0) {
                 rcvAdv = ack + (window << ((flags & SYN) != 0 ? 0 : rcvShift));
             }
             count("segments_out");
             try {
-                ip.output(localAddr, remoteAddr, Net.IPPROTO_TCP, s, 0, s.length, 64, true);
+                ip.output(localAddr, remoteAddr, Net.IPPROTO_TCP, s, o, hl + len, 64, true);
             } catch (KernelException e) {
                 // no route or the next hop does not answer: like a lost segment; the timers retry, and give up
                 if (state == State.SYN_SENT && (e.errno() == Errno.ENETUNREACH || e.errno() == Errno.EHOSTUNREACH)) {
@@ -882,6 +896,17 @@ public final class Tcp implements Transport {
         }
 
         Errno softError;
+
+        /** Before the handshake: buffers the application did not size hold {@link #BUFFER_SEGMENTS} segments. */
+        void scaleBuffers(int routeMss) {
+            int scaled = clampBuffer((long) BUFFER_SEGMENTS * routeMss);
+            if (!rcvBufSet) {
+                rcvBufSize = Math.max(rcvBufSize, scaled);
+            }
+            if (!sndBufSet) {
+                sndBufSize = Math.max(sndBufSize, scaled);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ input
@@ -1028,6 +1053,9 @@ public final class Tcp implements Transport {
         c.lingerSeconds = l.lingerSeconds;
         c.rcvBufSize = l.rcvBufSize;
         c.sndBufSize = l.sndBufSize;
+        c.rcvBufSet = l.rcvBufSet;
+        c.sndBufSet = l.sndBufSet;
+        c.scaleBuffers(mssFor(src));
         c.snd = new Ring(c.sndBufSize);
         c.rcv = new Ring(c.rcvBufSize);
         c.irs = seq;
