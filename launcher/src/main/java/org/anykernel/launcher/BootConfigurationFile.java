@@ -63,7 +63,49 @@ public final class BootConfigurationFile {
     /** Writes the configurations to {@code file}, replacing it. */
     public static void write(Map<String, ? extends Map<String, ?>> configurations, Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            toProperties(configurations).store(w, "anykernel boot configurations (PID/KEY, lists as PID/KEY[i])");
+            store(toProperties(configurations), w, "anykernel boot configurations (PID/KEY, lists as PID/KEY[i])");
+        }
+    }
+
+    /**
+     * What {@link Properties#store} writes, without its date line: formatting the current date loads the time-zone
+     * rules and the locale data, about 40 ms on the boot's critical path (this file is written while the kernel is
+     * prepared), and {@code java.properties.date} only takes effect on the command line. Keys in order; keys and
+     * values escaped as {@code store(Writer, ...)} escapes them, so {@link Properties#load(java.io.Reader)} reads back
+     * the same.
+     */
+    static void store(Properties p, Writer w, String comment) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append('#').append(comment).append('\n');
+        for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            escape(sb, key, true);
+            sb.append('=');
+            escape(sb, p.getProperty(key), false);
+            sb.append('\n');
+        }
+        w.write(sb.toString());
+    }
+
+    /** Properties' escapes: backslash, the separators and comment marks, control characters, leading (key: all) blanks. */
+    private static void escape(StringBuilder sb, String s, boolean key) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case ' ' -> sb.append(i == 0 || key ? "\\ " : " ");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\f' -> sb.append("\\f");
+                case '\\', '=', ':', '#', '!' -> sb.append('\\').append(c);
+                default -> {
+                    if (c < 0x20) {
+                        String hex = Integer.toHexString(c);
+                        sb.append("\\u").append("0000", hex.length(), 4).append(hex);
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
         }
     }
 }

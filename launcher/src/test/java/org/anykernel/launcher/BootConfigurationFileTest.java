@@ -40,6 +40,28 @@ class BootConfigurationFileTest {
                 "org.anykernel.domain~chr/grants[0]", "a.B",
                 "hw.console/echo", "true",
                 "hw.console/name", "zé"), Map.copyOf(p));
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        assertEquals(1, text.lines().filter(l -> l.startsWith("#")).count(),
+                "one comment line and no date line (formatting it costs the boot the time-zone and locale set-up)");
+    }
+
+    @Test
+    void keysAndValuesWithPropertiesSyntaxInThemReadBackTheSame() throws Exception {
+        Map<String, Object> odd = new LinkedHashMap<>();
+        odd.put(" lead = key:#!", " lead and trail ");
+        odd.put("back\\slash", "a\\b=c:d#e!f");
+        odd.put("tab\tnl\ncr\rff\f", "ctl\u0001\u001f end");
+        odd.put("uni", "zé 日本 \uD83D\uDE00");
+        odd.put("empty", "");
+        Path file = dir.resolve("odd.properties");
+        BootConfigurationFile.write(Map.of("p", odd), file);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        Map<String, String> want = new LinkedHashMap<>();
+        odd.forEach((k, v) -> want.put("p/" + k, (String) v));
+        assertEquals(want, Map.copyOf(p));
     }
 
     @Test
