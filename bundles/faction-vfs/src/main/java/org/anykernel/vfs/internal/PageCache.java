@@ -129,7 +129,9 @@ final class PageCache {
             }
             int n = (int) Math.min(len, size - pos);
             if (direct) {
-                writeBack(in, pos, pos + n);
+                // up to the dirty end, not just the range: a hole in the range lies below the size only once the
+                // driver has the dirty pages after it (else it would read nothing there)
+                writeBack(in, pos, Math.max(pos + n, in.dirtyEnd));
                 return m.fs.read(m.vol, ino, pos, buf, off, n);
             }
             long first = pos / PAGE;
