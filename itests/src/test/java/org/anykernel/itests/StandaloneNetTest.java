@@ -87,17 +87,29 @@ class StandaloneNetTest {
         return out;
     }
 
+    /**
+     * A TCP connection from {@code k[0]} to {@code k[1]} (10.5.0.2) on {@code port}, both ends with a receive timeout
+     * of {@code seconds}: the listener, the client and the accepted socket.
+     */
+    private static int[] connection(Posix[] k, int port, int seconds) {
+        int l = k[1].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
+        k[1].bind(l, SocketConformance.sa("0.0.0.0", port));
+        k[1].listen(l, 1);
+        int c = k[0].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
+        k[0].connect(c, SocketConformance.sa("10.5.0.2", port));
+        int sv = k[1].accept(l, null);
+        SocketConformance.timeout(k[0], c, seconds);
+        SocketConformance.timeout(k[1], sv, seconds);
+        return new int[] {l, c, sv};
+    }
+
     @Test
     void tcpMovesMegabytesIntactOverALossyWire() throws Exception {
         Posix[] k = lossyPair("lossy-tcp", 7);
-        int l = k[1].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
-        k[1].bind(l, SocketConformance.sa("0.0.0.0", 6000));
-        k[1].listen(l, 1);
-        int c = k[0].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
-        k[0].connect(c, SocketConformance.sa("10.5.0.2", 6000));
-        int sv = k[1].accept(l, null);
-        SocketConformance.timeout(k[0], c, 60);
-        SocketConformance.timeout(k[1], sv, 60);
+        int[] conn = connection(k, 6000, 60);
+        int l = conn[0];
+        int c = conn[1];
+        int sv = conn[2];
         byte[] up = SocketConformance.pattern(4 << 20, 21);
         byte[] down = SocketConformance.pattern(3 << 20, 22);
         java.util.concurrent.CompletableFuture<byte[]> gotUp = java.util.concurrent.CompletableFuture.supplyAsync(
@@ -122,14 +134,10 @@ class StandaloneNetTest {
     void jumboFramesCarryTcpAndUdpIntact() throws Exception {
         Posix[] k = pair("jumbo", Map.of("mtu", 65000));
         assertTrue(k[0].netctl("ifconfig eth0").contains("mtu 65000"), k[0].netctl("ifconfig eth0"));
-        int l = k[1].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
-        k[1].bind(l, SocketConformance.sa("0.0.0.0", 6001));
-        k[1].listen(l, 1);
-        int c = k[0].socket(org.anykernel.net.api.Net.AF_INET, org.anykernel.net.api.Net.SOCK_STREAM, 0);
-        k[0].connect(c, SocketConformance.sa("10.5.0.2", 6001));
-        int sv = k[1].accept(l, null);
-        SocketConformance.timeout(k[0], c, 30);
-        SocketConformance.timeout(k[1], sv, 30);
+        int[] conn = connection(k, 6001, 30);
+        int l = conn[0];
+        int c = conn[1];
+        int sv = conn[2];
         assertEquals(64960, k[0].getsockopt(c, org.anykernel.net.api.Net.IPPROTO_TCP,
                 org.anykernel.net.api.Net.TCP_MAXSEG), "the MSS follows the MTU");
         assertEquals(64 * 64960, k[0].getsockopt(c, org.anykernel.net.api.Net.SOL_SOCKET,
