@@ -3,7 +3,9 @@ package org.anykernel.vfs.api;
 import java.util.List;
 
 import org.anykernel.base.api.DirEntry;
+import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.Idempotent;
+import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.KernelService;
 import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
@@ -71,6 +73,24 @@ public interface FileSystem {
     /** The inode {@code name} in directory {@code dir} names: {@code ENOENT}, {@code ENOTDIR}. */
     @Idempotent
     Stat lookup(long vol, long dir, String name);
+
+    /**
+     * As {@link #lookup}, but null where that fails with {@code ENOENT}: what the VFS asks before every create and
+     * for every name it walks, where absence is a normal answer and an exception's stack trace would cost more than the
+     * lookup (Linux's negative dentry). The default asks {@link #lookup}; a driver overrides it to answer without
+     * throwing.
+     */
+    @Idempotent
+    default Stat lookupIfPresent(long vol, long dir, String name) {
+        try {
+            return lookup(vol, dir, name);
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
 
     /**
      * Creates {@code name} in {@code dir}: a regular file, a directory or a device/fifo/socket node, by the type bits

@@ -139,21 +139,11 @@ final class Lookup {
      * errors name {@code path}, the path being looked up.
      */
     Node child(Credentials c, Node dir, String name, String path) {
-        requireDir(dir, path);
-        Mount m = dir.mount();
-        if (!c.isRoot()) {
-            Perm.check(c, m.fs.getattr(m.vol, dir.ino()), Perm.X, path);
+        Node n = find(c, dir, name, path);
+        if (n == null) {
+            throw new KernelException(Errno.ENOENT, path, "no such file or directory");
         }
-        Stat st;
-        try {
-            st = m.fs.lookup(m.vol, dir.ino(), name);
-        } catch (KernelException e) {
-            if (e.errno() == Errno.ENOENT) {
-                throw new KernelException(Errno.ENOENT, path, "no such file or directory");
-            }
-            throw e;
-        }
-        return vfs.cross(new Node(m, st.ino(), st.mode()));
+        return n;
     }
 
     /** As {@link #child(Credentials, Node, String, String)}, naming {@code name} in errors. */
@@ -161,16 +151,19 @@ final class Lookup {
         return child(c, dir, name, name);
     }
 
-    /** The node, or null if {@code name} does not exist in {@code dir}. */
+    /** The node, or null if {@code name} does not exist in {@code dir} (asked without an exception). */
     Node childOrNull(Credentials c, Node dir, String name) {
-        try {
-            return child(c, dir, name);
-        } catch (KernelException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return null;
-            }
-            throw e;
+        return find(c, dir, name, name);
+    }
+
+    private Node find(Credentials c, Node dir, String name, String path) {
+        requireDir(dir, path);
+        Mount m = dir.mount();
+        if (!c.isRoot()) {
+            Perm.check(c, m.fs.getattr(m.vol, dir.ino()), Perm.X, path);
         }
+        Stat st = m.fs.lookupIfPresent(m.vol, dir.ino(), name);
+        return st == null ? null : vfs.cross(new Node(m, st.ino(), st.mode()));
     }
 
     private Node start(Credentials c, String cwd, String path, Deque<Node> stack, Deque<String> comps) {

@@ -238,6 +238,11 @@ public final class TmpFileSystem implements FileSystem, StateTransfer {
     }
 
     @Override
+    public Stat lookupIfPresent(long vol, long dir, String name) {
+        return vol(vol).lookupIfPresent(dir, name);
+    }
+
+    @Override
     public Stat create(long vol, long dir, String name, int mode, int uid, int gid) {
         return vol(vol).create(dir, name, mode, uid, gid);
     }

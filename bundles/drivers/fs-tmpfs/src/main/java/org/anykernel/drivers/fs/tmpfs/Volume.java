@@ -271,6 +271,15 @@ final class Volume {
     }
 
     Stat lookup(long dirIno, String name) {
+        Stat st = lookupIfPresent(dirIno, name);
+        if (st == null) {
+            throw new KernelException(Errno.ENOENT, name, "no such file or directory");
+        }
+        return st;
+    }
+
+    /** As {@link #lookup}, null when the name is absent. */
+    Stat lookupIfPresent(long dirIno, String name) {
         long s = lock.readLock();
         try {
             Inode d = dirNode(dirIno);
@@ -284,8 +293,8 @@ final class Volume {
             if (name.equals("..")) {
                 return d.dir.parent.stat();
             }
-            nameBytes(name);
-            throw new KernelException(Errno.ENOENT, name, "no such file or directory");
+            nameBytes(name); // a name too long is ENAMETOOLONG, not absent
+            return null;
         } finally {
             lock.unlockRead(s);
         }

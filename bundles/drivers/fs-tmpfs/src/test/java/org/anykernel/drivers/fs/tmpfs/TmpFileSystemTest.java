@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -230,6 +231,11 @@ class TmpFileSystemTest {
         assertEquals(REG, fs.lookup(vol, root, max).mode());
         assertErrno(Errno.ENAMETOOLONG, () -> fs.create(vol, root, repeat("a", 256), REG, 0, 0));
         assertErrno(Errno.ENAMETOOLONG, () -> fs.lookup(vol, root, repeat("a", 256)));
+        // lookupIfPresent: absence is null, not an exception; every other error as lookup's
+        assertNull(fs.lookupIfPresent(vol, root, "nope"));
+        assertEquals(fs.lookup(vol, root, max), fs.lookupIfPresent(vol, root, max));
+        assertErrno(Errno.ENOTDIR, () -> fs.lookupIfPresent(vol, f, "x"));
+        assertErrno(Errno.ENAMETOOLONG, () -> fs.lookupIfPresent(vol, root, repeat("a", 256)));
         // 128 two-byte characters: 256 bytes of UTF-8 although only 128 chars
         assertErrno(Errno.ENAMETOOLONG, () -> fs.create(vol, root, repeat("\u00e9", 128), REG, 0, 0));
         String utf = repeat("\u00e9", 127);
