@@ -47,6 +47,11 @@ final class AnykFileChannel extends FileChannel {
         this.deleteOnClose = deleteOnClose;
     }
 
+    /** The kernel descriptor behind the channel. */
+    int fd() {
+        return fd;
+    }
+
     private void ensureOpen() throws ClosedChannelException {
         if (!isOpen()) {
             throw new ClosedChannelException();

@@ -109,6 +109,29 @@ class AnykFilesTest {
         assertTrue(kernel.posix().stat(f.toString()).isRegular(), "the kernel sees the same file");
     }
 
+    /** The JDK's {@code ExtendedOpenOption.DIRECT} opens the file {@code O_DIRECT} (tmpfs has no cache to bypass). */
+    @Test
+    void directOpenOptionReachesTheKernel() throws IOException {
+        Path f = dir.resolve("direct.bin");
+        byte[] data = new byte[10_000];
+        java.util.Arrays.fill(data, (byte) 7);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            int fd = ((AnykFileChannel) ch).fd();
+            assertEquals(org.anykernel.base.api.Sys.O_DIRECT,
+                    kernel.posix().fcntl(fd, org.anykernel.base.api.Sys.F_GETFL, 0) & org.anykernel.base.api.Sys.O_DIRECT);
+            assertEquals(data.length, ch.write(ByteBuffer.wrap(data)));
+            ByteBuffer back = ByteBuffer.allocate(data.length);
+            assertEquals(data.length, ch.read(back, 0));
+            assertArrayEquals(data, back.array());
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            assertEquals(0, kernel.posix().fcntl(((AnykFileChannel) ch).fd(), org.anykernel.base.api.Sys.F_GETFL, 0)
+                    & org.anykernel.base.api.Sys.O_DIRECT);
+        }
+        assertFalse(AnykFileSystemProvider.isDirect(StandardOpenOption.READ));
+    }
+
     @Test
     void walkAndWalkFileTree() throws IOException {
         Set<String> expected = new TreeSet<>();

@@ -47,6 +47,12 @@ final class VfsFile implements OpenFile {
         return name;
     }
 
+    /** {@code fcntl(F_GETFL)}: the access mode and the status flags given to {@code open} that stay with the file. */
+    @Override
+    public int statusFlags() {
+        return flags & (Sys.O_ACCMODE | Sys.O_APPEND | Sys.O_DIRECT);
+    }
+
     private void notDir() {
         if (Sys.isDir(v.mode)) {
             throw new KernelException(Errno.EISDIR, name, "is a directory");
