@@ -97,6 +97,25 @@ class EthSwitchTest {
     }
 
     @Test
+    void transmitOwnedHandsTheArrayOverAndValidatesItsLength() throws Exception {
+        String sw = Frames.uniqueSwitch();
+        try (SimNic a = onSwitch("a", sw); SimNic b = onSwitch("b", sw)) {
+            byte[] f = frame(b.mac(), a.mac(), 60, 8);
+            byte[] expected = f.clone();
+            long before = a.stats().txPackets();
+            assertTrue(a.transmitOwned(f));
+            byte[] got = next(b, 1000);
+            assertArrayEquals(expected, got);
+            assertSame(f, got, "a unicast frame on the switch reaches the peer's ring without a copy");
+            assertEquals(before + 1, a.stats().txPackets());
+            assertEquals("a: frame of 13 bytes, not in [14, 1514]",
+                    assertThrows(IllegalArgumentException.class, () -> a.transmitOwned(new byte[13])).getMessage());
+            assertEquals("a: frame of 1515 bytes, not in [14, 1514]",
+                    assertThrows(IllegalArgumentException.class, () -> a.transmitOwned(new byte[1515])).getMessage());
+        }
+    }
+
+    @Test
     void aFullReceiveRingCountsWhatDidNotFit() throws Exception {
         String sw = Frames.uniqueSwitch();
         try (SimNic a = onSwitch("a", sw);
