@@ -61,9 +61,7 @@ class PageCacheTest {
     }
 
     private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return StorageDurabilityTest.random(n, seed);
     }
 
     /** Writes {@code data} to {@code path} in 1 MiB writes, fsync'd, then drops the cache by a remount. */
@@ -80,18 +78,7 @@ class PageCacheTest {
 
     /** Reads the whole file in {@code chunk}-byte reads. */
     private byte[] get(String path, int flags, int chunk) {
-        int fd = px.open(path, Sys.O_RDONLY | flags);
-        try {
-            byte[] b = new byte[(int) px.fstat(fd).size()];
-            int at = 0;
-            for (int n; at < b.length && (n = px.read(fd, b, at, Math.min(chunk, b.length - at))) > 0; ) {
-                at += n;
-            }
-            assertEquals(b.length, at);
-            return b;
-        } finally {
-            px.close(fd);
-        }
+        return VfsConformance.readFile(px, path, flags, chunk);
     }
 
     private long diskReads() {

@@ -97,18 +97,7 @@ public class PowerCutIT {
     }
 
     private byte[] read(String path) {
-        int fd = sys.open(path, Sys.O_RDONLY);
-        try {
-            byte[] b = new byte[(int) sys.fstat(fd).size()];
-            int at = 0;
-            for (int n; at < b.length && (n = sys.read(fd, b, at, b.length - at)) > 0; ) {
-                at += n;
-            }
-            assertEquals(path, b.length, at);
-            return b;
-        } finally {
-            sys.close(fd);
-        }
+        return VfsConformance.readFile(sys, path, 0, Integer.MAX_VALUE);
     }
 
     private int restarts(String domain) {

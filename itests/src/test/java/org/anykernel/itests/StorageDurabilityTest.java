@@ -38,7 +38,7 @@ class StorageDurabilityTest {
                 .hardware(disk, Map.of("hw.disk.name", "sd0")).build();
     }
 
-    private static byte[] random(int n, long seed) {
+    static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
@@ -60,18 +60,7 @@ class StorageDurabilityTest {
     }
 
     private static byte[] read(Posix px, String path) {
-        int fd = px.open(path, Sys.O_RDONLY);
-        try {
-            byte[] b = new byte[(int) px.fstat(fd).size()];
-            int at = 0;
-            for (int n; at < b.length && (n = px.read(fd, b, at, b.length - at)) > 0; ) {
-                at += n;
-            }
-            assertEquals(b.length, at);
-            return b;
-        } finally {
-            px.close(fd);
-        }
+        return VfsConformance.readFile(px, path, 0, Integer.MAX_VALUE);
     }
 
     @Test

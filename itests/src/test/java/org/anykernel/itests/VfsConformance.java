@@ -77,6 +77,25 @@ final class VfsConformance {
         throw new AssertionError("expected " + want + ", but it succeeded");
     }
 
+    /**
+     * The whole file at {@code path} (opened {@code O_RDONLY} and {@code flags}), read {@code chunk} bytes at a time;
+     * asserts that as many bytes came as {@code fstat} said.
+     */
+    static byte[] readFile(Posix px, String path, int flags, int chunk) {
+        int fd = px.open(path, Sys.O_RDONLY | flags);
+        try {
+            byte[] b = new byte[(int) px.fstat(fd).size()];
+            int at = 0;
+            for (int n; at < b.length && (n = px.read(fd, b, at, Math.min(chunk, b.length - at))) > 0; ) {
+                at += n;
+            }
+            assertEquals(path, b.length, at);
+            return b;
+        } finally {
+            px.close(fd);
+        }
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

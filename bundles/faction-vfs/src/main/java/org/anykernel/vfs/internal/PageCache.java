@@ -204,8 +204,7 @@ final class PageCache {
             Key k = new Key(m, ino, from + i);
             Page page = new Page(k, in);
             System.arraycopy(scratch, i * PAGE, page.data, 0, PAGE);
-            pages.put(k, page);
-            in.pages.put(k.index(), page);
+            add(page);
         }
         evict();
     }
@@ -235,9 +234,7 @@ final class PageCache {
         while (freed < want && it.hasNext()) {
             Page p = it.next();
             if (!p.dirty) {
-                it.remove();
-                p.inode.pages.remove(p.key.index());
-                memory.release(PAGE);
+                remove(it, p);
                 freed++;
             }
         }
@@ -311,10 +308,24 @@ final class PageCache {
             }
             throw e;
         }
-        pages.put(k, page);
-        in.pages.put(index, page);
+        add(page);
         evict();
         return page;
+    }
+
+    /** Puts a page (already charged) in the LRU map and its inode's. */
+    private void add(Page p) {
+        pages.put(p.key, p);
+        p.inode.pages.put(p.key.index(), p);
+    }
+
+    /** Takes the page {@code it} (over the LRU map) is at out of both maps and gives its charge back. */
+    private void remove(Iterator<Page> it, Page p) {
+        it.remove();
+        p.inode.pages.remove(p.key.index());
+        if (memory != null) {
+            memory.release(PAGE);
+        }
     }
 
     private void evict() {
@@ -326,11 +337,7 @@ final class PageCache {
                 // page stays, and the write that caused it reports the error, nothing lost
                 writeBack(p.inode, p.key.index() * PAGE, (p.key.index() + MAX_RUN) * PAGE);
             }
-            it.remove();
-            p.inode.pages.remove(p.key.index());
-            if (memory != null) {
-                memory.release(PAGE);
-            }
+            remove(it, p);
         }
     }
 

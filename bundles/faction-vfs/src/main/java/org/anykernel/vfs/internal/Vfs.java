@@ -66,8 +66,7 @@ final class Vfs implements FactionInstance, NameSpace {
     Vfs(KernelContext kernel, Runnable onClose) {
         this.kernel = kernel;
         this.onClose = onClose;
-        this.cache = new PageCache(kernel.memory(), pageCacheBytes(
-                kernel.memory() == null ? Long.MAX_VALUE : kernel.memory().quota()));
+        this.cache = new PageCache(kernel.memory(), pageCacheBytes(kernel.memory().quota()));
         registrations.add(kernel.mount("/", this));
         VfsSyscalls.register(this, kernel.syscalls(), registrations);
     }

@@ -15,8 +15,8 @@ import org.anykernel.vfs.api.SetAttr;
 /**
  * An open file of the VFS: a counted reference to a vnode, a position (shared by the descriptors {@code dup} makes),
  * and the open flags. Reads and writes go to the driver at the position (through the page cache of a device-backed
- * volume, unless {@code O_DIRECT}); {@code O_APPEND} writes at the end under
- * the vnode's lock, so appends from several open files do not overwrite each other. For a directory the position is
+ * volume, unless {@code O_DIRECT}); {@code O_APPEND} writes at the end under the vnode's lock, so appends from
+ * several open files do not overwrite each other. For a directory the position is
  * the driver's readdir cookie. The process that opened it is the one whose credentials {@code fchmod} and
  * {@code fchown} check.
  */
@@ -27,8 +27,6 @@ final class VfsFile implements OpenFile {
     private final Vnode v;
     private final Mount m;
     private final int flags;
-    /** {@code O_DIRECT}: data bypasses the page cache. */
-    private final boolean direct;
     private long position; // guarded by this
     private boolean released; // guarded by this
 
@@ -39,12 +37,16 @@ final class VfsFile implements OpenFile {
         this.v = v;
         this.m = v.mount;
         this.flags = flags;
-        this.direct = (flags & Sys.O_DIRECT) != 0;
     }
 
     @Override
     public String name() {
         return name;
+    }
+
+    /** {@code O_DIRECT}: data bypasses the page cache. */
+    private boolean direct() {
+        return (flags & Sys.O_DIRECT) != 0;
     }
 
     /** {@code fcntl(F_GETFL)}: the access mode and the status flags given to {@code open} that stay with the file. */
@@ -62,7 +64,7 @@ final class VfsFile implements OpenFile {
     @Override
     public synchronized int read(byte[] buf, int off, int len) {
         notDir();
-        int n = m.read(v.ino, position, buf, off, len, direct);
+        int n = m.read(v.ino, position, buf, off, len, direct());
         position += n;
         return n;
     }
@@ -74,7 +76,7 @@ final class VfsFile implements OpenFile {
             v.lock.lock();
             try {
                 long end = m.size(v.ino);
-                int n = m.write(v.ino, end, buf, off, len, direct);
+                int n = m.write(v.ino, end, buf, off, len, direct());
                 synchronized (this) {
                     position = end + n;
                 }
@@ -84,7 +86,7 @@ final class VfsFile implements OpenFile {
             }
         }
         synchronized (this) {
-            int n = m.write(v.ino, position, buf, off, len, direct);
+            int n = m.write(v.ino, position, buf, off, len, direct());
             position += n;
             return n;
         }
@@ -93,13 +95,13 @@ final class VfsFile implements OpenFile {
     @Override
     public int pread(byte[] buf, int off, int len, long pos) {
         notDir();
-        return m.read(v.ino, pos, buf, off, len, direct);
+        return m.read(v.ino, pos, buf, off, len, direct());
     }
 
     @Override
     public int pwrite(byte[] buf, int off, int len, long pos) {
         notDir();
-        return m.write(v.ino, pos, buf, off, len, direct);
+        return m.write(v.ino, pos, buf, off, len, direct());
     }
 
     @Override
