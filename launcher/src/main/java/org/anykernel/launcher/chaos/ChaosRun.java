@@ -325,16 +325,19 @@ public final class ChaosRun {
      */
     private static void runHost(List<String> command, int maxOk) {
         String shown = Path.of(command.get(0)).getFileName() + " " + String.join(" ", command.subList(1, command.size()));
+        Path log = null;
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] output = p.getInputStream().readAllBytes();
+            // the output goes to a file, not a pipe read before the wait: reading a pipe to its end would wait for
+            // the program to end, and the bound below would never apply
+            log = java.nio.file.Files.createTempFile("anyk-chaos-", ".log");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(shown + " did not end within 60 s");
             }
             if (p.exitValue() > maxOk) {
-                String first = new String(output, java.nio.charset.StandardCharsets.UTF_8).lines()
+                String first = java.nio.file.Files.readString(log).lines()
                         .filter(l -> !l.isBlank()).findFirst().orElse("");
                 throw new IllegalStateException(shown + " exited " + p.exitValue() + ": " + first);
             }
@@ -343,6 +346,15 @@ public final class ChaosRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + shown, e);
+        } finally {
+            if (log != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(log);
+                } catch (java.io.IOException e) {
+                    // a temporary file left behind: nothing the run depends on
+                    log.toFile().deleteOnExit();
+                }
+            }
         }
     }
 
