@@ -13,7 +13,7 @@ import java.util.Set;
  * e.g. {@code drop=0.01,corrupt=0.001,duplicate=0.01,reorder=0.01,delay=2ms,jitter=1ms,link=down,seed=7}. The
  * probabilities are numbers in [0, 1]; {@code delay} and {@code jitter} are durations with a unit ({@code ns},
  * {@code us}, {@code ms} or {@code s}; {@code 0} needs none); {@code link} is {@code up} or {@code down};
- * {@code seed} is a whole number. The empty text is {@link #NONE}.
+ * {@code seed} is a whole number. The empty text, and {@code none}, is {@link #NONE}.
  *
  * @param drop      probability that a frame is lost
  * @param corrupt   probability that one byte of a frame is changed
@@ -59,12 +59,12 @@ public record WireFaultPlan(double drop, double corrupt, double duplicate, doubl
     }
 
     /**
-     * Parses the text form (see the class documentation); null or blank text is {@link #NONE}.
+     * Parses the text form (see the class documentation); null, blank or {@code none} is {@link #NONE}.
      *
      * @throws IllegalArgumentException naming the bad item, e.g. {@code 'drop=x': x is not a probability in [0, 1]}
      */
     public static WireFaultPlan parse(String text) {
-        if (text == null || text.isBlank()) {
+        if (text == null || text.isBlank() || text.strip().equalsIgnoreCase("none")) {
             return NONE;
         }
         double drop = 0;

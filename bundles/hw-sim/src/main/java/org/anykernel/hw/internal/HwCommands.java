@@ -55,7 +55,7 @@ public final class HwCommands {
         }
         NicController n = nics.get(device);
         if (n != null) {
-            WireFaultPlan p = WireFaultPlan.parse(plan.strip().equalsIgnoreCase("none") ? "" : plan);
+            WireFaultPlan p = WireFaultPlan.parse(plan);
             n.faults(p);
             return device + ": " + (p.isNone() ? "no faults" : "wire fault plan " + p) + "\n";
         }

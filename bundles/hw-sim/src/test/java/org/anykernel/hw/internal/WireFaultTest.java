@@ -32,6 +32,7 @@ class WireFaultTest {
         assertEquals(p, WireFaultPlan.parse(p.toString()));
         assertEquals(WireFaultPlan.NONE, WireFaultPlan.parse(""));
         assertEquals(WireFaultPlan.NONE, WireFaultPlan.parse("  "));
+        assertEquals(WireFaultPlan.NONE, WireFaultPlan.parse(" None "));
         assertEquals("", WireFaultPlan.NONE.toString());
         WireFaultPlan q = WireFaultPlan.parse(" delay = 1500us , seed=-3, link=up, jitter=250ns, drop=1e-4 ");
         assertEquals(1_500_000, q.delayNanos());
