@@ -357,6 +357,44 @@ final class VfsConformance {
         px.close(fd);
     }
 
+    /**
+     * Transfers big enough to go to the driver as a grant of the caller's buffer ({@code Mount.GRANT_MIN}): windows
+     * inside larger arrays, at unaligned file offsets, across a hole and past the end; nothing outside the window
+     * changes, and a window outside the array is {@code EFAULT} with nothing read.
+     */
+    public void largeTransfers() {
+        String d = dir("large");
+        int fd = px.open(d + "/big", O_RDWR_CREAT, 0644);
+        byte[] data = new byte[300_000];
+        new java.util.Random(3).nextBytes(data);
+        assertEquals(200_000, px.pwrite(fd, data, 7, 200_000, 12_345));
+        assertEquals(50_000, px.pwrite(fd, data, 250_000, 50_000, 400_000));
+        long size = 450_000;
+        assertEquals(size, px.fstat(fd).size());
+        byte[] b = new byte[500_000];
+        java.util.Arrays.fill(b, (byte) 0x5A);
+        int n = px.pread(fd, b, 11, 480_000, 0);
+        assertEquals("a read past the end is short", size, n);
+        for (int i = 0; i < 11; i++) {
+            assertEquals("byte " + i + " before the window untouched", 0x5A, b[i]);
+        }
+        for (int i = 11 + n; i < b.length; i++) {
+            assertEquals("byte " + i + " after what was read untouched", 0x5A, b[i]);
+        }
+        byte[] want = new byte[(int) size];
+        System.arraycopy(data, 7, want, 12_345, 200_000);
+        System.arraycopy(data, 250_000, want, 400_000, 50_000);
+        assertArrayEquals("data, hole as zeros, data", want, java.util.Arrays.copyOfRange(b, 11, 11 + n));
+        assertEquals(0, px.pread(fd, b, 0, 100_000, size));
+        byte[] keep = b.clone();
+        fails(Errno.EFAULT, () -> px.pread(fd, b, 450_000, 100_000, 0));
+        assertArrayEquals("a failed read writes nothing", keep, b);
+        fails(Errno.EFAULT, () -> px.pwrite(fd, data, 250_000, 100_000, 0));
+        assertEquals("a failed write changes nothing", size, px.fstat(fd).size());
+        px.close(fd);
+        assertArrayEquals(want, readFile(px, d + "/big", 0, 65_536));
+    }
+
     public void truncate() {
         String d = dir("trunc");
         put(d + "/f", bytes("0123456789"));

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.anykernel.base.api.DirEntry;
 import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.Grant;
 import org.anykernel.base.api.Idempotent;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.KernelService;
@@ -133,6 +134,31 @@ public interface FileSystem {
     /** Writes {@code len} bytes at {@code pos} (extending the file, leaving holes where it skips); returns len. */
     @Idempotent
     int write(long vol, long ino, long pos, byte[] buf, int off, int len);
+
+    /**
+     * {@link #read(long, long, long, byte[], int, int) read} into a window of the caller's buffer lent for the call
+     * ({@link Grant}, writable): the VFS passes large transfers so, and an isolated driver that fills the window in
+     * place saves the copy in and out an array argument costs. This default reads into an array of its own and puts
+     * it into the window; a driver whose data is in memory should fill the window from it directly.
+     */
+    @Idempotent
+    default int read(long vol, long ino, long pos, Grant dst) {
+        byte[] b = new byte[dst.length()];
+        int n = read(vol, ino, pos, b, 0, b.length);
+        dst.put(0, b, 0, n);
+        return n;
+    }
+
+    /**
+     * {@link #write(long, long, long, byte[], int, int) write} from a window of the caller's buffer lent for the
+     * call ({@link Grant}, read-only). This default takes the window into an array of its own first.
+     */
+    @Idempotent
+    default int write(long vol, long ino, long pos, Grant src) {
+        byte[] b = new byte[src.length()];
+        src.get(0, b, 0, b.length);
+        return write(vol, ino, pos, b, 0, b.length);
+    }
 
     /**
      * Entries of directory {@code dir} from position {@code cookie} (0: the start, then a returned entry's

@@ -1,6 +1,6 @@
 /** What clients and drivers of the vfs faction share. The file system driver contract. */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.anykernel.vfs.api;
 
 import org.osgi.annotation.bundle.Export;

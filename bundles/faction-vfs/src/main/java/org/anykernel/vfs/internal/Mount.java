@@ -3,6 +3,7 @@ package org.anykernel.vfs.internal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.anykernel.base.api.Grant;
 import org.anykernel.base.spi.OpenFile;
 import org.anykernel.vfs.api.FileSystem;
 
@@ -11,6 +12,13 @@ import org.anykernel.vfs.api.FileSystem;
  * vnode with a reference count), which is what makes it busy.
  */
 final class Mount {
+    /**
+     * Transfers of this many bytes or more go to a volume without a page cache as a {@link Grant} of the caller's
+     * buffer (an isolated driver fills it in place); smaller ones as an array (a copy in and out costs less than a
+     * grant's bookkeeping there).
+     */
+    static final int GRANT_MIN = 16 * 1024;
+
     final int id;
     final FileSystem fs;
     final String type;
@@ -52,16 +60,33 @@ final class Mount {
         return s >= 0 ? s : fs.getattr(vol, ino).size();
     }
 
-    /** Reads file data, through the page cache if the volume has one and not {@code direct} ({@code O_DIRECT}). */
+    /**
+     * Reads file data, through the page cache if the volume has one and not {@code direct} ({@code O_DIRECT}); a
+     * transfer of {@link #GRANT_MIN} bytes or more the driver does into the caller's buffer lent as a {@link Grant}.
+     */
     int read(long ino, long pos, byte[] buf, int off, int len, boolean direct) {
-        return cache == null ? fs.read(vol, ino, pos, buf, off, len)
-                : cache.read(this, ino, pos, buf, off, len, direct);
+        if (cache != null) {
+            return cache.read(this, ino, pos, buf, off, len, direct);
+        }
+        if (len < GRANT_MIN) {
+            return fs.read(vol, ino, pos, buf, off, len);
+        }
+        try (Grant g = Grant.lend(buf, off, len, true)) {
+            return fs.read(vol, ino, pos, g);
+        }
     }
 
     /** Writes file data, through the page cache if the volume has one and not {@code direct} ({@code O_DIRECT}). */
     int write(long ino, long pos, byte[] buf, int off, int len, boolean direct) {
-        return cache == null ? fs.write(vol, ino, pos, buf, off, len)
-                : cache.write(this, ino, pos, buf, off, len, direct);
+        if (cache != null) {
+            return cache.write(this, ino, pos, buf, off, len, direct);
+        }
+        if (len < GRANT_MIN) {
+            return fs.write(vol, ino, pos, buf, off, len);
+        }
+        try (Grant g = Grant.lend(buf, off, len, false)) {
+            return fs.write(vol, ino, pos, g);
+        }
     }
 
     /** Changes attributes: what is cached goes to the driver first, so it cannot undo the change later. */

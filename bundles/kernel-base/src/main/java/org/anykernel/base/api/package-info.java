@@ -3,7 +3,7 @@
  * the typed syscall API and the library-kernel factory.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.anykernel.base.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,11 +2,13 @@ package org.anykernel.base.internal;
 
 import java.nio.ByteBuffer;
 
+import org.anykernel.base.api.Grant;
+
 /**
  * Copy-in and copy-out of call arguments crossing into an isolated domain, so the domain never aliases
  * the caller's memory: byte arrays and buffers are copied in, and what the domain wrote is copied back
- * after the call. Everything else a kernel service may take is immutable (primitives, strings, enums,
- * records of those).
+ * after the call. A {@link Grant} passes as it is: it is the caller's own window, revocable, lent for the call.
+ * Everything else a kernel service may take is immutable (primitives, strings, enums, records of those).
  */
 final class Copier {
     private Copier() {
@@ -47,6 +49,15 @@ final class Copier {
                 o.position(start + c.position());
             } else if (original[i] instanceof ByteBuffer o && copies[i] instanceof ByteBuffer c) {
                 o.position(o.position() + c.position());
+            }
+        }
+    }
+
+    /** Takes back every {@link Grant} among {@code args}: the call they were lent to was given up on. */
+    static void revokeGrants(Object[] args) {
+        for (Object a : args) {
+            if (a instanceof Grant g) {
+                g.revoke();
             }
         }
     }

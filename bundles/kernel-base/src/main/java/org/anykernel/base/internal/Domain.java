@@ -470,6 +470,8 @@ final class Domain {
         long watchdog = TimeUnit.MILLISECONDS.toNanos(md.descriptor().watchdogMillis());
         if (!c.await(t0 + watchdog, CALLER_SPIN_NANOS)) {
             stats.error();
+            // the call may still run: what it was lent, it loses now, before its caller moves on
+            Copier.revokeGrants(args);
             if (c.wasStarted()) {
                 supervisor.hung(this, front.describe(m), md.descriptor().watchdogMillis());
             }

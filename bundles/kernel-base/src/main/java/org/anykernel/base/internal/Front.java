@@ -255,6 +255,11 @@ final class Front implements InvocationHandler {
     private static void flip(Object o) {
         if (o instanceof byte[] b && b.length > 0) {
             b[b.length / 2] ^= (byte) 0xFF;
+        } else if (o instanceof org.anykernel.base.api.Grant g && g.writable() && g.length() > 0 && !g.revoked()) {
+            byte[] one = new byte[1];
+            g.get(g.length() / 2, one, 0, 1);
+            one[0] ^= (byte) 0xFF;
+            g.put(g.length() / 2, one, 0, 1);
         } else if (o instanceof java.nio.ByteBuffer bb && !bb.isReadOnly() && bb.position() > 0) {
             int i = bb.position() / 2;
             bb.put(i, (byte) (bb.get(i) ^ 0xFF));

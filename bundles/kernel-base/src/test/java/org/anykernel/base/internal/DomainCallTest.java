@@ -16,6 +16,7 @@ import org.anykernel.base.api.DomainDescriptor;
 import org.anykernel.base.api.DomainState;
 import org.anykernel.base.api.Errno;
 import org.anykernel.base.api.FaultSpec;
+import org.anykernel.base.api.Grant;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Placement;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +43,10 @@ class DomainCallTest {
         int again(int x);
 
         int once(int x);
+
+        int fillGrant(Grant g, int value);
+
+        void lateFill(Grant g, long millis);
     }
 
     static final class EchoDriver implements Echo {
@@ -88,6 +93,33 @@ class DomainCallTest {
         @Override
         public int once(int x) {
             return x + 2;
+        }
+
+        volatile Grant grant;
+        final CountDownLatch lateDone = new CountDownLatch(1);
+        volatile Throwable lateError;
+
+        @Override
+        public int fillGrant(Grant g, int value) {
+            grant = g;
+            g.fill(0, g.length(), (byte) value);
+            return g.length();
+        }
+
+        @Override
+        public void lateFill(Grant g, long millis) {
+            grant = g;
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                g.fill(0, g.length(), (byte) 1);
+            } catch (Throwable t) {
+                lateError = t;
+            }
+            lateDone.countDown();
         }
     }
 
@@ -173,6 +205,54 @@ class DomainCallTest {
         e.fill(buf, 3);
         assertTrue(driver.kept != buf);
         assertArrayEquals(new byte[] {3, 3}, buf);
+    }
+
+    @Test
+    void aGrantCrossesAsItIsAndTheDriverWritesTheCallersBufferInPlaceInEveryPath() {
+        for (DomainDescriptor d : List.of(colocated(), isolated(DomainDescriptor.Ipc.HANDOFF, 2000),
+                isolated(DomainDescriptor.Ipc.MIGRATE, 2000))) {
+            EchoDriver driver = new EchoDriver();
+            Echo e = front(d, driver);
+            byte[] buf = new byte[6];
+            try (Grant g = Grant.lend(buf, 1, 4, true)) {
+                assertEquals(4, e.fillGrant(g, 3));
+                assertTrue(driver.grant == g, d + ": the driver got the grant itself, not a copy");
+            }
+            assertArrayEquals(new byte[] {0, 3, 3, 3, 3, 0}, buf, d.toString());
+            domain.close();
+            domain = null;
+        }
+    }
+
+    @Test
+    void aHandOffCallGivenUpOnLosesItsGrantBeforeItsCallerReturns() throws Exception {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(isolated(DomainDescriptor.Ipc.HANDOFF, 100), driver);
+        byte[] buf = new byte[64];
+        Grant g = Grant.lend(buf, 0, buf.length, true);
+        KernelException ex = assertThrows(KernelException.class, () -> e.lateFill(g, 400));
+        assertEquals(Errno.ETIMEDOUT, ex.errno());
+        assertTrue(g.revoked(), "revoked by the domain when it gave up, without the caller's close");
+        assertTrue(driver.lateDone.await(5, TimeUnit.SECONDS));
+        assertTrue(driver.lateError instanceof KernelException ke && ke.errno() == Errno.EFAULT,
+                String.valueOf(driver.lateError));
+        assertArrayEquals(new byte[64], buf, "the driver's late write did not reach the caller");
+    }
+
+    @Test
+    void anInjectedCorruptionFlipsTheMiddleByteOfAGrantedWindow() {
+        for (DomainDescriptor d : List.of(colocated(), isolated(DomainDescriptor.Ipc.HANDOFF, 2000),
+                isolated(DomainDescriptor.Ipc.MIGRATE, 2000))) {
+            Echo e = front(d, new EchoDriver());
+            domain.fronts().iterator().next().setFault(new FaultSpec(FaultSpec.Kind.CORRUPT, 0, 0, "fillGrant"));
+            byte[] buf = new byte[6];
+            try (Grant g = Grant.lend(buf, 1, 4, true)) {
+                e.fillGrant(g, 7);
+            }
+            assertArrayEquals(new byte[] {0, 7, 7, (byte) (7 ^ 0xFF), 7, 0}, buf, d.toString());
+            domain.close();
+            domain = null;
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.anykernel.base.api.DirEntry;
 import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.Grant;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
@@ -280,13 +281,25 @@ public final class TmpFileSystem implements FileSystem, StateTransfer {
     @Override
     public int read(long vol, long ino, long pos, byte[] buf, int off, int len) {
         range(buf, off, len);
-        return vol(vol).read(ino, pos, buf, off, len);
+        return vol(vol).read(ino, pos, Grant.wrap(buf, off, len, true));
     }
 
     @Override
     public int write(long vol, long ino, long pos, byte[] buf, int off, int len) {
         range(buf, off, len);
-        return vol(vol).write(ino, pos, buf, off, len);
+        return vol(vol).write(ino, pos, Grant.wrap(buf, off, len, false));
+    }
+
+    /** Fills the caller's window from the pages in place: no copy in or out, whatever the placement. */
+    @Override
+    public int read(long vol, long ino, long pos, Grant dst) {
+        return vol(vol).read(ino, pos, dst);
+    }
+
+    /** Takes the bytes from the caller's window into the pages in place. */
+    @Override
+    public int write(long vol, long ino, long pos, Grant src) {
+        return vol(vol).write(ino, pos, src);
     }
 
     @Override

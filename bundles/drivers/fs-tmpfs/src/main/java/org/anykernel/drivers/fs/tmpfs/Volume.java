@@ -9,6 +9,7 @@ import java.util.concurrent.locks.StampedLock;
 
 import org.anykernel.base.api.DirEntry;
 import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.Grant;
 import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.Stat;
 import org.anykernel.base.api.StatFs;
@@ -576,7 +577,9 @@ final class Volume {
         n.size = size;
     }
 
-    int read(long ino, long pos, byte[] buf, int off, int len) {
+    /** Reads into {@code dst} (the caller's buffer, or a window of it lent to this domain) straight from the pages. */
+    int read(long ino, long pos, Grant dst) {
+        int len = dst.length();
         if (pos < 0) {
             throw new KernelException(Errno.EINVAL, what(ino), "negative offset " + pos);
         }
@@ -597,9 +600,9 @@ final class Volume {
                     int k = Math.min(PAGE - in, count - done);
                     byte[] page = pages == null ? null : pages.get(p >>> PAGE_SHIFT);
                     if (page == null) {
-                        Arrays.fill(buf, off + done, off + done + k, (byte) 0);
+                        dst.fill(done, k, (byte) 0);
                     } else {
-                        System.arraycopy(page, in, buf, off + done, k);
+                        dst.put(done, page, in, k);
                     }
                     done += k;
                 }
@@ -610,7 +613,9 @@ final class Volume {
         }
     }
 
-    int write(long ino, long pos, byte[] buf, int off, int len) {
+    /** Writes from {@code src} (the caller's buffer, or a window of it lent to this domain) straight into the pages. */
+    int write(long ino, long pos, Grant src) {
+        int len = src.length();
         if (pos < 0) {
             throw new KernelException(Errno.EINVAL, what(ino), "negative offset " + pos);
         }
@@ -656,7 +661,7 @@ final class Volume {
                         page = new byte[PAGE];
                         pages.put(idx, page);
                     }
-                    System.arraycopy(buf, off + done, page, in, k);
+                    src.get(done, page, in, k);
                     done += k;
                 }
                 if (pos + len > n.size) {
