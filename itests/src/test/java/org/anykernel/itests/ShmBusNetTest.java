@@ -138,6 +138,64 @@ class ShmBusNetTest {
         echo.get(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * {@code SO_BUSY_POLL} across two JVMs: 200 pings whose replies this thread takes off the bus itself, and a TCP
+     * echo of 2 MiB (the peer checks every byte) whose receiving socket busy-polls.
+     */
+    @Test
+    void busyPollingTakesRepliesOffTheBusOnTheCallersThread() throws Exception {
+        long before = busyPolled();
+        int fd = px.socket(Net.AF_INET, Net.SOCK_DGRAM, Net.IPPROTO_ICMP);
+        try {
+            SocketConformance.timeout(px, fd, 5);
+            px.setsockopt(fd, Net.SOL_SOCKET, Net.SO_BUSY_POLL, 500);
+            byte[] to = InetAddr.of("10.6.0.2", 0).toSockaddr();
+            byte[] req = new byte[64];
+            byte[] buf = new byte[2048];
+            for (int seq = 1; seq <= 200; seq++) {
+                req[0] = 8;
+                req[6] = (byte) (seq >>> 8);
+                req[7] = (byte) seq;
+                px.sendto(fd, req, 0, req.length, 0, to);
+                int n;
+                do {
+                    n = px.recvfrom(fd, buf, 0, buf.length, 0, null);
+                } while (!(n >= 8 && buf[0] == 0 && buf[6] == req[6] && buf[7] == req[7]));
+                assertEquals(req.length, n, "echo reply " + seq);
+            }
+        } finally {
+            px.close(fd);
+        }
+        assertTrue(busyPolled() > before, "no reply came in by busy polling:\n" + px.netctl("netstat -s"));
+        int l = px.socket(Net.AF_INET, Net.SOCK_STREAM, 0);
+        px.bind(l, InetAddr.of("0.0.0.0", 7301).toSockaddr());
+        px.listen(l, 1);
+        CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
+            int c = px.accept(l, null);
+            SocketConformance.timeout(px, c, 60);
+            px.setsockopt(c, Net.SOL_SOCKET, Net.SO_BUSY_POLL, 200);
+            byte[] b = new byte[65536];
+            try {
+                for (int n; (n = px.recv(c, b, 0, b.length, 0)) > 0; ) {
+                    SocketConformance.sendAll(px, c, java.util.Arrays.copyOf(b, n));
+                }
+            } finally {
+                px.close(c);
+            }
+        }, POOL);
+        childIn.println("echo 10.6.0.1 7301 2097152");
+        assertEquals("ok 2097152", line(60));
+        px.close(l);
+        echo.get(30, TimeUnit.SECONDS);
+    }
+
+    private static long busyPolled() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("eth0 .* busy_poll_rx=(\\d+)")
+                .matcher(px.netctl("netstat -s"));
+        assertTrue(m.find());
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void udpDatagramsCrossTheBus() {
         int s = px.socket(Net.AF_INET, Net.SOCK_DGRAM, 0);

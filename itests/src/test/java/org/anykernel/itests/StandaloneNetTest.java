@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
 import org.anykernel.base.api.LibraryKernel;
 import org.anykernel.base.api.Posix;
 import org.anykernel.base.api.Standalone;
 import org.anykernel.hw.api.NicController;
 import org.anykernel.hw.api.SimHardware;
+import org.anykernel.net.api.Net;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -127,6 +130,48 @@ class StandaloneNetTest {
         k[0].close(c);
         k[1].close(sv);
         k[1].close(l);
+    }
+
+    /**
+     * {@code SO_BUSY_POLL} on both receiving sockets of a TCP connection over a lossy wire: the application threads
+     * take frames off the NICs themselves, in turn with the receive threads, and the bytes still arrive in order.
+     */
+    @Test
+    void busyPollingReceiversGetMegabytesIntactAndInOrder() throws Exception {
+        Posix[] k = lossyPair("busy-tcp", 11);
+        int[] conn = connection(k, 6100, 60);
+        for (int i = 0; i < 2; i++) {
+            int fd = conn[1 + i];
+            k[i].setsockopt(fd, Net.SOL_SOCKET, Net.SO_BUSY_POLL, 300);
+            assertEquals(300, k[i].getsockopt(fd, Net.SOL_SOCKET, Net.SO_BUSY_POLL));
+        }
+        byte[] up = SocketConformance.pattern(3 << 20, 31);
+        byte[] down = SocketConformance.pattern(2 << 20, 32);
+        java.util.concurrent.CompletableFuture<byte[]> gotUp = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> SocketConformance.recvAll(k[1], conn[2], up.length), POOL);
+        java.util.concurrent.CompletableFuture<byte[]> gotDown = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> SocketConformance.recvAll(k[0], conn[1], down.length), POOL);
+        java.util.concurrent.CompletableFuture<Void> sendUp = java.util.concurrent.CompletableFuture.runAsync(
+                () -> SocketConformance.sendAll(k[0], conn[1], up), POOL);
+        SocketConformance.sendAll(k[1], conn[2], down);
+        sendUp.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(up, gotUp.get(120, java.util.concurrent.TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(down, gotDown.get(120, java.util.concurrent.TimeUnit.SECONDS));
+        for (Posix px : k) {
+            String stats = px.netctl("netstat -s");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("eth0 .* busy_poll_rx=(\\d+)").matcher(stats);
+            assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, "no frame came in by busy polling:\n" + stats);
+        }
+        for (int bad : new int[] {-1, 1_000_001}) {
+            KernelException e = org.junit.jupiter.api.Assertions.assertThrows(KernelException.class,
+                    () -> k[0].setsockopt(conn[1], Net.SOL_SOCKET, Net.SO_BUSY_POLL, bad));
+            assertEquals(Errno.EINVAL, e.errno());
+            assertTrue(e.getMessage().contains("SO_BUSY_POLL"), e.getMessage());
+        }
+        assertEquals(300, k[0].getsockopt(conn[1], Net.SOL_SOCKET, Net.SO_BUSY_POLL), "a refused value changes nothing");
+        k[0].close(conn[1]);
+        k[1].close(conn[2]);
+        k[1].close(conn[0]);
     }
 
     /** Both ends at MTU 65000 (jumbo frames, as Linux loopback's 65536): segments of 64 KiB are framed in place. */

@@ -21,7 +21,7 @@ public final class Net {
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_BROADCAST = 6, SO_SNDBUF = 7,
             SO_RCVBUF = 8, SO_KEEPALIVE = 9, SO_LINGER = 13, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21,
-            SO_ACCEPTCONN = 30;
+            SO_ACCEPTCONN = 30, SO_BUSY_POLL = 46;
     public static final int TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6;
     public static final int IP_TTL = 2;
 

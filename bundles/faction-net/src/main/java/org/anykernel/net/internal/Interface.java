@@ -1,6 +1,7 @@
 package org.anykernel.net.internal;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.anykernel.net.api.NetworkDriver;
@@ -27,6 +28,15 @@ final class Interface {
     volatile List<NetConfig.IfAddr> addresses = List.of();
     /** Whether its receive thread (NICs only) should go on. */
     volatile boolean receiving;
+    /**
+     * Held by the thread taking frames from the driver and feeding them to the protocol (the receive thread, or an
+     * application thread busy-polling), so that frames go in in the order they came.
+     */
+    final AtomicBoolean rxOwner = new AtomicBoolean();
+    /** When an application thread last busy-polled the NIC ({@code nanoTime}), 0 if never. */
+    volatile long lastBusyPoll;
+    /** The receive thread, once it runs. */
+    volatile Thread rxThread;
 
     final LongAdder rxPackets = new LongAdder();
     final LongAdder rxBytes = new LongAdder();
@@ -34,6 +44,8 @@ final class Interface {
     final LongAdder txBytes = new LongAdder();
     final LongAdder txDropped = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Frames taken in by busy-polling application threads rather than the receive thread (Linux's BusyPollRxPackets). */
+    final LongAdder busyPolled = new LongAdder();
 
     Interface(int index, String name, NetworkDriver driver, byte[] mac, int mtu) {
         this.index = index;

@@ -187,9 +187,10 @@ final class NetControl {
         if (a.length == 1 && a[0].equals("-s")) {
             StringBuilder sb = new StringBuilder(lines(protocolReport(stack, "stats"), ""));
             for (Interface i : stack.interfaces()) {
-                sb.append(String.format("%s rx_packets=%d rx_bytes=%d tx_packets=%d tx_bytes=%d tx_dropped=%d errors=%d%n",
+                sb.append(String.format("%s rx_packets=%d rx_bytes=%d tx_packets=%d tx_bytes=%d tx_dropped=%d errors=%d"
+                                + " busy_poll_rx=%d%n",
                         i.name, i.rxPackets.sum(), i.rxBytes.sum(), i.txPackets.sum(), i.txBytes.sum(),
-                        i.txDropped.sum(), i.errors.sum()));
+                        i.txDropped.sum(), i.errors.sum(), i.busyPolled.sum()));
             }
             return sb.toString();
         }

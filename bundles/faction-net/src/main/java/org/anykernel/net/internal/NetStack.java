@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import org.anykernel.base.api.Errno;
@@ -36,6 +37,12 @@ final class NetStack implements FactionInstance {
     private static final int RX_BATCH = 64;
     /** How long one receive call waits for a frame, ms (also how fast a removed interface's thread notices). */
     private static final int RX_WAIT_MS = 200;
+    /** After an application thread busy-polled a NIC, its receive thread leaves the NIC to such threads this long. */
+    static final long BUSY_REST_NANOS = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(200);
+    /** For this long after busy polling, the receive thread waits 1 ms per receive call instead of {@link #RX_WAIT_MS}. */
+    /** {@link Interface#lastBusyPoll} after {@link #busyPollEnd}: busy polling happened lately, and is over. */
+    private static final long BUSY_ENDED = Long.MIN_VALUE;
+    static final long BUSY_RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final KernelContext kernel;
     private final Runnable onClose;
@@ -135,13 +142,28 @@ final class NetStack implements FactionInstance {
         changed();
     }
 
-    /** The receive loop of one NIC: frames from the driver to the protocol, until the interface goes. */
+    /**
+     * The receive loop of one NIC: frames from the driver to the protocol, until the interface goes. While
+     * application threads busy-poll the NIC ({@link #busyPoll}) it rests, so that it does not take a core from them.
+     */
     private void receive(Interface i) {
+        i.rxThread = Thread.currentThread();
         int failures = 0;
         while (i.receiving && !closed) {
-            List<byte[]> frames;
+            long busy = i.lastBusyPoll;
+            boolean polled = busy != 0 && busy != BUSY_ENDED;
+            long since = System.nanoTime() - busy;
+            if (polled && since < BUSY_REST_NANOS) {
+                LockSupport.parkNanos(BUSY_REST_NANOS);
+                continue;
+            }
+            if (!i.rxOwner.compareAndSet(false, true)) {
+                LockSupport.parkNanos(BUSY_REST_NANOS / 4);
+                continue;
+            }
             try {
-                frames = i.driver.receive(RX_BATCH, RX_WAIT_MS);
+                // short waits while busy pollers were about lately: one may come back and find the NIC held
+                pump(i, polled && since < BUSY_RECENT_NANOS ? 1 : RX_WAIT_MS);
                 failures = 0;
             } catch (KernelException e) {
                 // the driver is restarting or gone: its front answers EIO/ENXIO until it is back; back off
@@ -150,19 +172,83 @@ final class NetStack implements FactionInstance {
                     LOG.log(System.Logger.Level.INFO, "kernel " + name() + ": " + i.name + ": receive: "
                             + e.getMessage());
                 }
+            } finally {
+                i.rxOwner.set(false);
+            }
+            if (failures > 0) {
                 sleepQuietly(Math.min(100, 5L << Math.min(failures, 4)));
+            }
+        }
+    }
+
+    /**
+     * Takes the frames the driver has (waiting at most {@code waitMs} for the first) and feeds them to the protocol;
+     * the caller holds the interface's {@link Interface#rxOwner}.
+     *
+     * @return how many frames went in
+     */
+    private int pump(Interface i, int waitMs) {
+        List<byte[]> frames = i.driver.receive(RX_BATCH, waitMs);
+        if (frames.isEmpty() || !i.adminUp) {
+            return 0;
+        }
+        for (byte[] f : frames) {
+            i.rxPackets.increment();
+            i.rxBytes.add(f.length);
+        }
+        Protocol p = protocols.get(2);
+        if (p != null) {
+            call(p, q -> q.input(i.index, frames));
+        }
+        return frames.size();
+    }
+
+    /**
+     * Busy polling ({@code SO_BUSY_POLL}, as Linux's): a thread waiting on a socket takes the frames the NICs have
+     * and feeds them to the protocol itself, so that a reply reaches it without waking a receive thread and then
+     * being woken. A NIC whose receive thread holds it is skipped; a driver error is counted in the interface's
+     * errors (its receive thread reports it).
+     *
+     * @return whether any frame went in
+     */
+    boolean busyPoll() {
+        boolean any = false;
+        long now = System.nanoTime();
+        for (Interface i : interfaces) {
+            if (i.loopback() || !i.receiving) {
                 continue;
             }
-            if (frames.isEmpty() || !i.adminUp) {
+            i.lastBusyPoll = now;
+            if (!i.rxOwner.compareAndSet(false, true)) {
                 continue;
             }
-            for (byte[] f : frames) {
-                i.rxPackets.increment();
-                i.rxBytes.add(f.length);
+            try {
+                int n = pump(i, 0);
+                if (n > 0) {
+                    i.busyPolled.add(n);
+                    any = true;
+                }
+            } catch (KernelException e) {
+                i.errors.increment();
+            } finally {
+                i.rxOwner.set(false);
             }
-            Protocol p = protocols.get(2);
-            if (p != null) {
-                call(p, q -> q.input(i.index, frames));
+        }
+        return any;
+    }
+
+    /**
+     * A busy-polling thread gives up (its time is over) and will park: the receive threads take the NICs back now
+     * rather than after their rest.
+     */
+    void busyPollEnd() {
+        for (Interface i : interfaces) {
+            if (!i.loopback() && i.lastBusyPoll != 0) {
+                i.lastBusyPoll = BUSY_ENDED;
+                Thread t = i.rxThread;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
             }
         }
     }

@@ -19,10 +19,14 @@ import org.anykernel.net.spi.Protocol;
  * names the socket in a result ({@link #wake}), then asks again. The wait reads a change counter before asking, so
  * a wake-up between the answer and the wait is never lost; it spins a few microseconds first (a reply on the
  * switch often arrives that fast) and then parks, at most a second at a time, so nothing hangs on a lost wake-up.
+ * With {@code SO_BUSY_POLL} (microseconds, as Linux's) the wait first polls the NICs itself for that long
+ * ({@link NetStack#busyPoll}), taking its reply in on its own thread instead of being woken by a receive thread.
  */
 final class SocketFile implements OpenFile {
     /** Spins before parking, in {@code Thread.onSpinWait} rounds (a few microseconds). */
     private static final int SPINS = 2000;
+    /** The largest {@code SO_BUSY_POLL}, us (a second: a wait longer than that should sleep). */
+    static final int MAX_BUSY_POLL_US = 1_000_000;
     /** {@code ioctl(FIONBIO)}. */
     static final long FIONBIO = 0x5421;
 
@@ -38,6 +42,8 @@ final class SocketFile implements OpenFile {
     private volatile boolean aborted;
     private volatile long receiveTimeoutNanos;
     private volatile long sendTimeoutNanos;
+    /** {@code SO_BUSY_POLL}: how long a blocking wait polls the NICs itself before it parks, ns (0: it does not). */
+    private volatile long busyPollNanos;
 
     SocketFile(NetStack stack, Protocol protocol, long handle, int type, boolean nonBlocking) {
         this.stack = stack;
@@ -91,6 +97,23 @@ final class SocketFile implements OpenFile {
      * @return false at the deadline
      */
     private boolean await(long seen, long deadline) {
+        long busy = busyPollNanos;
+        if (busy > 0) {
+            // SO_BUSY_POLL: take the reply off the NIC on this thread rather than wait to be woken
+            long end = System.nanoTime() + busy;
+            do {
+                if (changes.get() != seen) {
+                    return true;
+                }
+                if (aborted) {
+                    throw new KernelException(Errno.ECONNABORTED, name(), "the kernel is shutting down");
+                }
+                if (!stack.busyPoll()) {
+                    Thread.onSpinWait();
+                }
+            } while (System.nanoTime() - end < 0 && System.nanoTime() - deadline < 0);
+            stack.busyPollEnd();
+        }
         for (int i = 0; i < SPINS; i++) {
             if (changes.get() != seen) {
                 return true;
@@ -267,6 +290,18 @@ final class SocketFile implements OpenFile {
     }
 
     void setsockopt(int level, int name, byte[] value) {
+        if (level == Net.SOL_SOCKET && name == Net.SO_BUSY_POLL) {
+            if (value == null || value.length < 4) {
+                throw new KernelException(Errno.EINVAL, "setsockopt SO_BUSY_POLL " + name(), "needs an int (4 bytes)");
+            }
+            int us = NetSyscalls.intAt(value, 0);
+            if (us < 0 || us > MAX_BUSY_POLL_US) {
+                throw new KernelException(Errno.EINVAL, "setsockopt SO_BUSY_POLL " + name(),
+                        us + " us is not in [0, " + MAX_BUSY_POLL_US + "]");
+            }
+            busyPollNanos = us * 1000L;
+            return;
+        }
         if (level == Net.SOL_SOCKET && (name == Net.SO_RCVTIMEO || name == Net.SO_SNDTIMEO)) {
             long nanos = timeval(value);
             if (name == Net.SO_RCVTIMEO) {
@@ -293,6 +328,9 @@ final class SocketFile implements OpenFile {
 
     /** Writes the option into {@code out}; returns its length. */
     int getsockopt(int level, int name, byte[] out) {
+        if (level == Net.SOL_SOCKET && name == Net.SO_BUSY_POLL) {
+            return NetSyscalls.putInt(out, (int) (busyPollNanos / 1000));
+        }
         if (level == Net.SOL_SOCKET && name == Net.SO_TYPE) {
             return NetSyscalls.putInt(out, type);
         }

@@ -67,6 +67,13 @@ import java.util.logging.Logger;
  * machine with as many spinners as cores), then parks {@link #PARK_NANOS} at a time; after {@link #IDLE_AFTER_NANOS} without traffic, {@link
  * #IDLE_PARK_NANOS} at a time. A write from this JVM unparks it.
  *
+ * <p>A thread waiting for a frame reads the ring itself ({@link #poll()}, the one cursor taken in turn with the
+ * poller): a NIC's driver thread spinning in {@code awaitReceive} (as long as the poller would), or an application
+ * thread busy-polling its socket through the NIC's {@code receive}. That saves the hand-off from the poller to the
+ * waiter; meanwhile the poller rests ({@link #IDLE_PARK_NANOS} at a time), so that two spinners do not share two
+ * cores with the threads doing the work. A waiter that stops spinning to park hands the watch back
+ * ({@link #spinEnd}); a busy poller that stops simply lets {@link #POLLED_REST_NANOS} pass.
+ *
  * <p>The mapping is released when the buffer is garbage collected (Java 21 has no unmap); the file is left in place.
  */
 final class ShmBus implements Wire {
@@ -100,6 +107,9 @@ final class ShmBus implements Wire {
     /** From then on it parks this long at a time. */
     static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /** The poller rests while another thread of this JVM has read the ring within this time. */
+    static final long POLLED_REST_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
     /** While spinning, the poller yields its core every this many + 1 turns. */
     static final int YIELD_MASK = 63;
 
@@ -125,6 +135,12 @@ final class ShmBus implements Wire {
     private final LongAdder takeovers = new LongAdder();
     private final Cursor cursor;
     private volatile long activity = System.nanoTime();
+    /** Set while a thread reads the ring with {@link #cursor} (the poller, or a NIC's waiting driver thread). */
+    private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Receivers of this JVM spinning on {@link #poll()}: while there are any, the poller rests. */
+    private final AtomicInteger spinners = new AtomicInteger();
+    /** When a thread other than the poller last read the ring ({@code nanoTime}): a driver polling, or busy-polling. */
+    private volatile long polledBy = System.nanoTime() - 2 * POLLED_REST_NANOS;
     private volatile boolean pollerParked;
     private volatile boolean closed;
     private Thread poller; // guarded by OPEN
@@ -558,12 +574,60 @@ final class ShmBus implements Wire {
         }
     }
 
+    /** Reads the ring into this JVM's NICs, unless another thread is at it; whether frames came. */
+    @Override
+    public boolean poll() {
+        if (closed) {
+            return false;
+        }
+        polledBy = System.nanoTime();
+        return read() > 0;
+    }
+
+    /** Receivers spin as the poller would: for a while after the last traffic, at least {@code dflt}. */
+    @Override
+    public long spinNanos(long dflt) {
+        return Math.max(dflt, activity + SPIN_AFTER_ACTIVITY_NANOS - System.nanoTime());
+    }
+
+    @Override
+    public void spinStart() {
+        spinners.incrementAndGet();
+    }
+
+    @Override
+    public void spinEnd(boolean parks) {
+        if (spinners.decrementAndGet() == 0 && parks) {
+            polledBy = System.nanoTime() - 2 * POLLED_REST_NANOS; // the waiter no longer reads the ring
+            Thread t = poller;
+            if (t != null) {
+                LockSupport.unpark(t); // the poller takes over the watch
+            }
+        }
+    }
+
+    /** Frames read by this thread, 0 if none came or another thread is reading. */
+    private int read() {
+        if (reading.get() || !reading.compareAndSet(false, true)) {
+            return 0;
+        }
+        try {
+            int n = cursor.poll(this::deliver);
+            if (n > 0) {
+                activity = System.nanoTime();
+            }
+            return n;
+        } finally {
+            reading.set(false);
+        }
+    }
+
     private void pollLoop() {
         int spins = 0;
         while (!closed) {
             int n;
             try {
-                n = cursor.poll(this::deliver);
+                n = read();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "shm:" + file + ": poller: " + e, e);
                 n = 0;
@@ -571,11 +635,19 @@ final class ShmBus implements Wire {
             }
             long now = System.nanoTime();
             if (n > 0) {
-                activity = now;
                 continue;
             }
             long idle = now - activity;
-            if (idle < SPIN_AFTER_ACTIVITY_NANOS) {
+            if (spinners.get() > 0 || now - polledBy < POLLED_REST_NANOS) {
+                // a NIC's driver thread, or an application thread busy-polling, reads the ring: no need for a
+                // second spinner
+                pollerParked = true;
+                if (!closed) {
+                    // whoever stops reading hands the watch back (spinEnd), so a long rest loses nothing
+                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                }
+                pollerParked = false;
+            } else if (idle < SPIN_AFTER_ACTIVITY_NANOS) {
                 // yield now and then: with as many spinners as cores (2 here), a thread just unparked to take a
                 // frame would otherwise wait for the scheduler's tick (4 ms)
                 if ((++spins & YIELD_MASK) == 0) {

@@ -232,6 +232,9 @@ public final class SimNic implements NicController, AutoCloseable {
     @Override
     public byte[] receive() {
         byte[] f = ring.poll();
+        if (f == null && wire.poll()) {
+            f = ring.poll();
+        }
         if (f != null) {
             ringCount.decrementAndGet();
         }
@@ -247,17 +250,25 @@ public final class SimNic implements NicController, AutoCloseable {
             return false;
         }
         long start = System.nanoTime();
-        long spinEnd = Math.min(timeoutNanos, SPIN_NANOS);
+        long spinEnd = Math.min(timeoutNanos, wire.spinNanos(SPIN_NANOS));
         int spins = 0;
-        while (System.nanoTime() - start < spinEnd) {
-            if (!ring.isEmpty()) {
-                return true;
+        wire.spinStart();
+        boolean got = false;
+        try {
+            // on a polled wire (the shared-memory bus) the waiter reads the wire itself: no hand-off from a poller
+            while (System.nanoTime() - start < spinEnd) {
+                if (!ring.isEmpty() || (wire.poll() && !ring.isEmpty())) {
+                    got = true;
+                    return true;
+                }
+                if ((++spins & ShmBus.YIELD_MASK) == 0) {
+                    Thread.yield(); // let a sender or a poller on this core run
+                } else {
+                    Thread.onSpinWait();
+                }
             }
-            if ((++spins & ShmBus.YIELD_MASK) == 0) {
-                Thread.yield(); // let a sender or a poller on this core run
-            } else {
-                Thread.onSpinWait();
-            }
+        } finally {
+            wire.spinEnd(!got);
         }
         if (Thread.interrupted()) {
             throw new InterruptedException(name + ": awaitReceive interrupted");

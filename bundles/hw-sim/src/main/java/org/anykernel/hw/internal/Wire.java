@@ -24,4 +24,31 @@ interface Wire {
 
     /** The backend as configuration text ({@code switch:sw0}). */
     String describe();
+
+    /**
+     * Reads what has arrived for this JVM's NICs, on the calling thread (a NIC's driver waiting for a frame), if the
+     * wire is one that is polled rather than one that delivers on the sender's thread. Returns at once when another
+     * thread is reading the wire.
+     *
+     * @return whether frames were delivered
+     */
+    default boolean poll() {
+        return false;
+    }
+
+    /**
+     * How long, from now, a receiver waiting on this wire should spin ({@link #poll} in the loop) before it parks;
+     * {@code dflt} for a wire that delivers by itself.
+     */
+    default long spinNanos(long dflt) {
+        return dflt;
+    }
+
+    /** A receiver starts spinning on {@link #poll}: meanwhile the wire's own reader may rest. */
+    default void spinStart() {
+    }
+
+    /** The receiver stops spinning: it got a frame, or it is about to park ({@code parks}: the wire's reader takes over). */
+    default void spinEnd(boolean parks) {
+    }
 }
