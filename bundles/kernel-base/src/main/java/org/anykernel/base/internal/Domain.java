@@ -230,18 +230,12 @@ final class Domain {
     }
 
     /**
-     * A planned stop (a live update, a replace): fresh threads take the calls from now on, while the old ones finish
-     * what was queued and running, without interrupts; waits at most {@code millis} for them.
+     * A planned stop (a live update, a replace): fresh threads take the calls from now on ({@code fresh}, from {@link
+     * #freshMode}, started before the calls were held; new ones if it is null or the descriptor changed since), while
+     * the old ones finish what was queued and running, without interrupts; waits at most {@code millis} for those
+     * calls (not for the old threads to exit: idle, they end by themselves).
      *
-     * @return whether every old thread ended in time
-     */
-    boolean drainThreads(long millis) {
-        return drainThreads(null, millis);
-    }
-
-    /**
-     * As {@link #drainThreads(long)}, with the fresh threads {@code fresh} (from {@link #freshMode}, started before
-     * the calls were held); new ones if it is null or the descriptor changed since.
+     * @return whether every call queued or running on the old threads finished in time
      */
     boolean drainThreads(Mode fresh, long millis) {
         Mode old;
@@ -256,7 +250,7 @@ final class Domain {
                 old.executor().drain();
             }
         }
-        return old.executor() == null || old.executor().awaitEnd(millis);
+        return old.executor() == null || old.executor().awaitQuiet(millis);
     }
 
     /** Threads for a coming {@link #drainThreads(Mode, long)}, started ahead (a live update makes them before its pause). */

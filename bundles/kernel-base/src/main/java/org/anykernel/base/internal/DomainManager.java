@@ -310,6 +310,15 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
      * @return null if every front of {@code b}'s driver in {@code d} has its driver object now, else which has not
      */
     String retarget(Bundle b, Domain d) {
+        return retarget(b, d, null);
+    }
+
+    /**
+     * As {@link #retarget(Bundle, Domain)}; with {@code later} not null, a front that has a driver object swaps to
+     * the new one at once and the old object is let go of by an action added to {@code later}, for the caller to run
+     * once calls go on (a live update: the old object's deactivation stays out of the pause).
+     */
+    String retarget(Bundle b, Domain d, List<Runnable> later) {
         staging.unstage(b);
         for (ServiceReference<?> ref : rawKernelServicesOf(b)) {
             Front.Key key = keyOf(ref, kernelInterfaces(ref));
@@ -321,6 +330,17 @@ final class DomainManager implements AllServiceListener, SynchronousBundleListen
                         rawRefs.remove(e.getKey());
                         it.remove();
                     }
+                }
+                if (later != null && f.bound() && f.domain() == d) {
+                    long id = (Long) ref.getProperty("service.id");
+                    rawRefs.put(id, ref);
+                    rawKeys.put(id, key);
+                    java.util.Dictionary<String, Object> before = f.frontProperties();
+                    later.add(f.swapRaw(ref, ctx.getServiceObjects(cast(ref)), properties(ref)));
+                    if (!before.equals(f.frontProperties())) {
+                        updateProperties(f); // a service event to every listener: only when something changed
+                    }
+                    continue;
                 }
                 f.dropRaw();
             }

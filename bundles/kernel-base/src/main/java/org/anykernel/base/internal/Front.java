@@ -284,6 +284,33 @@ final class Front implements InvocationHandler {
         }
     }
 
+    /**
+     * Live update: the raw service {@code ref} of the new build becomes the one calls go to, its driver object
+     * taken now (activating its component) in place of the old build's. The old object is let go of only by the
+     * returned action, which the update runs once calls go on again (the old build, having handed its state over,
+     * holds nothing the new one needs).
+     */
+    Runnable swapRaw(ServiceReference<?> ref, ServiceObjects<Object> objects, Map<String, Object> properties) {
+        synchronized (lock) {
+            Object old = target;
+            ServiceObjects<Object> oldObjects = rawObjects;
+            rawRef = ref;
+            rawObjects = objects;
+            rawProperties = properties;
+            target = objects.getService();
+            lock.notifyAll();
+            return () -> {
+                if (old != null && oldObjects != null) {
+                    try {
+                        oldObjects.ungetService(old);
+                    } catch (IllegalStateException | IllegalArgumentException e) {
+                        // the old build's service is gone already: nothing to give back
+                    }
+                }
+            };
+        }
+    }
+
     /** Gets the driver object (activating a delayed component) and lets waiting calls proceed. */
     void acquireTarget() {
         synchronized (lock) {
@@ -322,8 +349,10 @@ final class Front implements InvocationHandler {
     Dictionary<String, Object> frontProperties() {
         Hashtable<String, Object> p = new Hashtable<>();
         rawProperties.forEach((k, v) -> {
+            // not the raw service's identity (nor its component's, which SCR numbers anew for every build): the
+            // front stays the same service across restarts and updates
             if (!k.equals("service.id") && !k.equals("service.bundleid") && !k.equals("service.scope")
-                    && !k.equals("objectClass")) {
+                    && !k.equals("objectClass") && !k.equals("component.id")) {
                 p.put(k, v);
             }
         });

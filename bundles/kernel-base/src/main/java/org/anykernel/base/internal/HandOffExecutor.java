@@ -24,6 +24,9 @@ final class HandOffExecutor {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting = true;
     private volatile boolean stopped;
+    /** Calls taken into the queue, and calls run or dropped since: equal when none is queued or running. */
+    private final java.util.concurrent.atomic.LongAdder taken = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder done = new java.util.concurrent.atomic.LongAdder();
 
     HandOffExecutor(Domain domain, int vcpus, Hypercalls host, int generation) {
         this.domain = domain;
@@ -37,8 +40,10 @@ final class HandOffExecutor {
         if (!accepting) {
             return false;
         }
+        taken.increment();
         queue.offer(c);
         if (!accepting && queue.remove(c)) {
+            done.increment();
             return false;
         }
         return true;
@@ -70,8 +75,14 @@ final class HandOffExecutor {
                         continue;
                     }
                 }
-                if (c != WAKE && c.start()) {
-                    domain.runInDomain(c);
+                if (c != WAKE) {
+                    try {
+                        if (c.start()) {
+                            domain.runInDomain(c);
+                        }
+                    } finally {
+                        done.increment();
+                    }
                 }
             }
         } finally {
@@ -79,22 +90,23 @@ final class HandOffExecutor {
         }
     }
 
-    /** Waits (at most {@code millis}) for the workers to end after {@link #drain}; whether they all did. */
-    boolean awaitEnd(long millis) {
+    /**
+     * Waits (at most {@code millis}) after {@link #drain} until no call is queued or running any more; whether that
+     * came. The idle workers end by themselves meanwhile or after: nothing waits for their threads to exit.
+     */
+    boolean awaitQuiet(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        for (Thread w : workers) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            try {
-                if (left <= 0) {
-                    return !w.isAlive() && workers.stream().noneMatch(Thread::isAlive);
-                }
-                w.join(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (int spins = 0; done.sum() != taken.sum(); spins++) {
+            if (System.nanoTime() - deadline > 0) {
                 return false;
             }
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
         }
-        return workers.stream().noneMatch(Thread::isAlive);
+        return true;
     }
 
     /** Re-placement: takes no more calls, runs what is queued, then lets the workers end. */

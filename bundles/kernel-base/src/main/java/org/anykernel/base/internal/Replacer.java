@@ -29,7 +29,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * {@code anyk-update:DRIVER:N}; same symbolic name and version are let in by {@link Staging}), resolved and its classes
  * loaded, while calls still go to the running build. Only then are the domain's calls held: the old bundle is stopped,
  * the new one started, and the fronts re-target its services (for an update, the old build's services hand their
- * state over first, {@link StateTransfer}). After the calls resume, the old bundle is uninstalled. If the new build
+ * state over first, {@link StateTransfer}). After the calls resume, the old bundle is uninstalled. What the pause
+ * holds, for an update of a build whose components wait to be asked (started ahead): waiting for the calls running on
+ * the old threads (not for the threads to end), the export, swapping each front to the new build's object (the old
+ * object is let go of, its component deactivated, only after the calls resume) and the import. If the new build
  * does not resolve or start, declares another driver name, its services are not all bound within the domain's hold
  * time, or it does not take the state, it is uninstalled and the old bundle (never touched) is started again with its
  * state: rollback.
@@ -128,11 +131,13 @@ final class Replacer {
                 throw rolledBack(d, driver, op, oldVersion, failure + (gone == null ? "" : "; " + gone), null);
             }
             touched = true;
-            failure = switchTo(b, nb, d, driver, staged.started);
+            List<Runnable> later = new ArrayList<>();
+            failure = switchTo(b, nb, d, driver, staged.started, transfer ? later : null);
             if (failure == null && transfer) {
                 failure = importStates(d, states);
             }
             if (failure != null) {
+                later.forEach(Runnable::run);
                 String back = switchBack(b, nb, d);
                 if (back == null && transfer) {
                     back = importStates(d, states);
@@ -146,6 +151,7 @@ final class Replacer {
             finish(d);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             resume(suspended);
+            later.forEach(Runnable::run); // the old build's objects go now, out of the pause
             // the swap is done: the old build goes, and the new one starts with the framework as the old one did
             String left = keepStarted(b, nb);
             String gone = uninstall(b);
@@ -393,7 +399,7 @@ final class Replacer {
      * take the fronts (the running build's driver objects are let go); else the running build is stopped first, then
      * the new one started. Null if every front has a driver object of the new build, else why not.
      */
-    private String switchTo(Bundle b, Bundle nb, Domain d, String driver, boolean started) {
+    private String switchTo(Bundle b, Bundle nb, Domain d, String driver, boolean started, List<Runnable> later) {
         long hold = d.descriptor().holdMillis();
         if (!started) {
             try {
@@ -408,7 +414,7 @@ final class Replacer {
         }
         manager.staging().stage(b);
         try {
-            return manager.retarget(nb, d);
+            return manager.retarget(nb, d, started ? later : null);
         } catch (IllegalStateException e) {
             // a service of the new build went away under the swap (its bundle stopped)
             return "its services did not stay up: " + oneLine(e);

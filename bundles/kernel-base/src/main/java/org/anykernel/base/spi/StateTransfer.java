@@ -13,7 +13,11 @@ public interface StateTransfer {
 
     /**
      * Quiesces and hands over everything a new build needs to go on; this build lets go of it (it is about to stop).
-     * If the update is rolled back, this same state is imported into a fresh instance of this build.
+     * If the update is rolled back, this same state is imported into a fresh instance of this build. The exporting
+     * object is deactivated only after calls go on to the new build (so that its deactivation is not part of the
+     * pause): from this call on it must not touch what it handed over. The pause runs code of the new build for the
+     * first time, so {@link #importState} should be plain loops rather than lambdas (each lambda of a new class
+     * loader is linked at its first run, about a millisecond).
      */
     Map<String, Object> exportState();
 

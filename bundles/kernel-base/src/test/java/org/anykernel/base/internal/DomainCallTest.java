@@ -255,6 +255,31 @@ class DomainCallTest {
         }
     }
 
+    /** A live update's drain: it waits for the calls on the old threads (bounded), and new calls take fresh threads. */
+    @Test
+    void aPlannedStopWaitsForTheCallsOnTheOldThreadsBoundedAndNewCallsTakeFreshOnes() throws Exception {
+        EchoDriver driver = new EchoDriver();
+        Echo e = front(isolated(DomainDescriptor.Ipc.HANDOFF, 10_000), driver);
+        String before = e.thread();
+        java.util.concurrent.CompletableFuture<Void> slow = java.util.concurrent.CompletableFuture.runAsync(
+                () -> e.sleep(300));
+        assertTrue(driver.entered.await(5, TimeUnit.SECONDS));
+        assertTrue(domain.drainThreads(domain.freshMode(), 5000));
+        assertTrue(slow.isDone(), "the call running on the old threads finished before the drain returned");
+        String after = e.thread();
+        assertTrue(after.startsWith("anyk-d-") && !after.equals(before), before + " then " + after);
+
+        EchoDriver hung = new EchoDriver();
+        domain.close();
+        Echo h = front(isolated(DomainDescriptor.Ipc.HANDOFF, 10_000), hung);
+        java.util.concurrent.CompletableFuture<Void> long1 = java.util.concurrent.CompletableFuture.runAsync(
+                () -> h.sleep(3000));
+        assertTrue(hung.entered.await(5, TimeUnit.SECONDS));
+        assertFalse(domain.drainThreads(domain.freshMode(), 100), "a call still running past the bound");
+        assertFalse(long1.isDone());
+        assertEquals(7, h.again(6), "the fresh threads serve meanwhile");
+    }
+
     @Test
     void aDriverExceptionIsEIOForTheCallerInEveryPlacement() {
         for (DomainDescriptor d : List.of(colocated(),

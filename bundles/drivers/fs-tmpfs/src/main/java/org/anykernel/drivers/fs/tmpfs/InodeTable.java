@@ -1,5 +1,8 @@
 package org.anykernel.drivers.fs.tmpfs;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A volume's inodes by number: an open-addressing hash table of primitive keys (no boxing on the lookup every call
  * makes), with linear probing and backward-shift deletion. Key 0 marks an empty slot (no inode is numbered 0). Not
@@ -96,12 +99,14 @@ final class InodeTable {
         return size;
     }
 
-    /** Every inode, in no particular order. */
-    void forEach(java.util.function.Consumer<Inode> action) {
+    /** Every inode, in no particular order (a copy: the caller may change the table meanwhile). */
+    List<Inode> all() {
+        List<Inode> out = new ArrayList<>();
         for (Inode n : vals) {
             if (n != null) {
-                action.accept(n);
+                out.add(n);
             }
         }
+        return out;
     }
 }

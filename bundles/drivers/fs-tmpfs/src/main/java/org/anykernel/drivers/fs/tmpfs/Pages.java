@@ -20,6 +20,28 @@ final class Pages {
         return count;
     }
 
+    /**
+     * The tree as plain JDK values ({@code {root, height, count}}: nested {@code Object[]} nodes with {@code byte[]}
+     * pages at the leaves), for a live update to hand over whole: another build rebuilds it with {@link #adopt}.
+     */
+    Object[] export() {
+        return new Object[] {root, height, count};
+    }
+
+    /** A tree from {@link #export}'s values (checked for shape: {@code EINVAL} if they are not one). */
+    static Pages adopt(Object[] v) {
+        if (v == null || v.length != 3 || (v[0] != null && !(v[0] instanceof Object[])) || !(v[1] instanceof Integer h)
+                || !(v[2] instanceof Long c) || h < 0 || h > 11 || c < 0) {
+            throw new org.anykernel.base.api.KernelException(org.anykernel.base.api.Errno.EINVAL, "tmpfs state",
+                    "a page tree that is not {root, height, count}");
+        }
+        Pages p = new Pages();
+        p.root = (Object[]) v[0];
+        p.height = v[0] == null ? 0 : h;
+        p.count = c;
+        return p;
+    }
+
     /** The page at {@code idx}, or null for a hole. */
     byte[] get(long idx) {
         Object[] node = root;

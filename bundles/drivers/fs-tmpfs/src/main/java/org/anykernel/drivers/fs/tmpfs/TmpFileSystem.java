@@ -81,7 +81,14 @@ public final class TmpFileSystem implements FileSystem, StateTransfer {
     private Table table() {
         Table t = table;
         if (t == null) {
-            t = objects.get(TABLE, Table.class, Table::new);
+            // an anonymous class, not a method reference: a live update calls this first within its pause, where
+            // linking a lambda of a new build would cost a millisecond
+            t = objects.get(TABLE, Table.class, new java.util.function.Supplier<Table>() {
+                @Override
+                public Table get() {
+                    return new Table();
+                }
+            });
             table = t;
         }
         return t;
@@ -110,6 +117,12 @@ public final class TmpFileSystem implements FileSystem, StateTransfer {
     }
 
     /**
+     * The state format this build exports: 2 hands each file's page tree over whole; 1 (still read) page by page. A
+     * build that knows only 1 refuses 2 ({@code EINVAL}): an update back to it rolls back, losing nothing.
+     */
+    static final String FORMAT = "fs-tmpfs/2";
+
+    /**
      * A live update: every volume as values (see {@link Volume#export}), then unmounted here (its memory given
      * back: the new build charges it again).
      */
@@ -134,12 +147,12 @@ public final class TmpFileSystem implements FileSystem, StateTransfer {
                 v.unmount();
             }
         }
-        return java.util.Map.of("format", "fs-tmpfs/1", "volumes", vols, "mounts", mounted);
+        return java.util.Map.of("format", FORMAT, "volumes", vols, "mounts", mounted);
     }
 
     @Override
     public void importState(java.util.Map<String, Object> state) {
-        if (!"fs-tmpfs/1".equals(state.get("format"))) {
+        if (!FORMAT.equals(state.get("format")) && !"fs-tmpfs/1".equals(state.get("format"))) {
             throw new KernelException(Errno.EINVAL, "tmpfs state", "unknown format " + state.get("format"));
         }
         Table t = table();

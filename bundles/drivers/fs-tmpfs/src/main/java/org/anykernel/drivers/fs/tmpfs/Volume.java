@@ -76,7 +76,9 @@ final class Volume {
         this.memory = memory;
         charge(charge);
         pagesUsed.set(pages);
-        inodes.values().forEach(table::put);
+        for (Inode n : inodes.values()) { // a loop, not a lambda: this runs within a live update's pause
+            table.put(n);
+        }
         this.nextIno = nextIno;
         this.root = inodes.get(rootIno);
     }
@@ -837,7 +839,7 @@ final class Volume {
         long s = lock.writeLock();
         try {
             java.util.List<Object> inodes = new java.util.ArrayList<>();
-            table.forEach(n -> {
+            for (Inode n : table.all()) { // a loop, not a lambda: this runs within a live update's pause
                 java.util.Map<String, Object> m = new java.util.HashMap<>();
                 m.put("ino", n.ino);
                 m.put("attrs", new long[] {n.mode, n.uid, n.gid, n.nlink, n.size, n.atimeNs, n.mtimeNs, n.ctimeNs,
@@ -846,13 +848,9 @@ final class Volume {
                     m.put("target", n.target);
                 }
                 if (n.pages != null) {
-                    // handed over, not copied: the exporting volume is unmounted right after (calls held), and the
-                    // pages are plain byte arrays either build can hold
-                    java.util.Map<Long, byte[]> pages = new java.util.TreeMap<>();
-                    for (long i = n.pages.nextPresent(0); i >= 0; i = n.pages.nextPresent(i + 1)) {
-                        pages.put(i, n.pages.get(i));
-                    }
-                    m.put("pages", pages);
+                    // the page tree handed over whole, not copied nor walked: the exporting volume is unmounted
+                    // right after (calls held), and the tree is plain arrays either build can hold
+                    m.put("tree", n.pages.export());
                 }
                 if (n.dir != null) {
                     java.util.List<Object> entries = new java.util.ArrayList<>();
@@ -867,7 +865,7 @@ final class Volume {
                     m.put("parent", n.dir.parent.ino);
                 }
                 inodes.add(m);
-            });
+            }
             return java.util.Map.of("handle", handle, "source", source, "readOnly", readOnly, "maxPages", maxPages,
                     "maxInodes", maxInodes, "nextIno", nextIno, "root", root.ino, "inodes", inodes);
         } finally {
@@ -893,12 +891,14 @@ final class Volume {
             n.ctimeNs = a[7];
             n.openCount = (int) a[8];
             charge += a[9];
-            @SuppressWarnings("unchecked")
-            java.util.Map<Long, byte[]> ps = (java.util.Map<Long, byte[]>) im.get("pages");
-            if (ps != null) {
+            if (im.get("tree") instanceof Object[] tree) {
+                n.pages = Pages.adopt(tree);
+                pages += n.pages.count();
+            } else if (im.get("pages") instanceof java.util.Map<?, ?> ps) {
+                // format 1: page by page
                 n.pages = new Pages();
                 for (var e : ps.entrySet()) {
-                    n.pages.put(e.getKey(), e.getValue());
+                    n.pages.put((Long) e.getKey(), (byte[]) e.getValue());
                 }
                 pages += ps.size();
             }

@@ -1098,6 +1098,63 @@ class TmpFileSystemTest {
         assertErrno(Errno.EINVAL, () -> next.importState(java.util.Map.of("format", "other")));
     }
 
+    /**
+     * Format 2 hands each file's page tree over whole; a state of format 1 (page by page, from an earlier build) is
+     * still taken, and a tree of the wrong shape is {@code EINVAL}.
+     */
+    @Test
+    void pageTreesAreHandedOverWholeAndTheEarlierFormatIsStillTaken() {
+        TmpFileSystem old = new TmpFileSystem(mem);
+        long v = old.mount(null, "trees", false, "size=4M");
+        long f = old.create(v, old.root(v), "f", REG, 0, 0).ino();
+        byte[] data = new byte[300_000];
+        new java.util.Random(9).nextBytes(data);
+        old.write(v, f, 8192, data, 0, data.length);
+        java.util.Map<String, Object> state = old.exportState();
+        assertEquals(TmpFileSystem.FORMAT, state.get("format"));
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> vol = (java.util.Map<String, Object>) ((List<?>) state.get("volumes")).get(0);
+        java.util.Map<String, Object> file = null;
+        for (Object o : (List<?>) vol.get("inodes")) {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> m = (java.util.Map<String, Object>) o;
+            if (m.get("ino").equals(f)) {
+                file = m;
+            }
+        }
+        Object[] tree = (Object[]) file.get("tree");
+        // the same state in format 1: the pages listed one by one
+        Pages p = Pages.adopt(tree);
+        java.util.Map<Long, byte[]> pages = new java.util.TreeMap<>();
+        for (long i = p.nextPresent(0); i >= 0; i = p.nextPresent(i + 1)) {
+            pages.put(i, p.get(i));
+        }
+        java.util.Map<String, Object> file1 = new java.util.HashMap<>(file);
+        file1.remove("tree");
+        file1.put("pages", pages);
+        java.util.List<Object> inodes1 = new java.util.ArrayList<>();
+        for (Object o : (List<?>) vol.get("inodes")) {
+            inodes1.add(o == file ? file1 : o);
+        }
+        java.util.Map<String, Object> vol1 = new java.util.HashMap<>(vol);
+        vol1.put("inodes", inodes1);
+        TmpFileSystem next = new TmpFileSystem(mem);
+        next.importState(java.util.Map.of("format", "fs-tmpfs/1", "volumes", List.of(vol1), "mounts", state.get("mounts")));
+        byte[] back = new byte[data.length];
+        assertEquals(data.length, next.read(v, f, 8192, back, 0, back.length));
+        assertArrayEquals(data, back);
+        assertEquals(8192 + data.length, next.getattr(v, f).size());
+        next.unmount(v);
+
+        java.util.Map<String, Object> bad = new java.util.HashMap<>(file);
+        bad.put("tree", new Object[] {tree[0], "two", tree[2]});
+        java.util.Map<String, Object> badVol = new java.util.HashMap<>(vol);
+        badVol.put("inodes", List.of(bad));
+        TmpFileSystem third = new TmpFileSystem(mem);
+        assertErrno(Errno.EINVAL, () -> third.importState(java.util.Map.of("format", TmpFileSystem.FORMAT, "volumes",
+                List.of(badVol), "mounts", state.get("mounts"))));
+    }
+
     // ---- the linker and the internals ----
 
     @Test
