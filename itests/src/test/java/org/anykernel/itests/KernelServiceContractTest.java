@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
+import org.anykernel.base.api.Grant;
 import org.anykernel.base.api.KernelService;
 import org.anykernel.base.spi.OpenFile;
 import org.junit.jupiter.api.Test;
@@ -31,14 +32,16 @@ class KernelServiceContractTest {
             Byte.class, Boolean.class, Character.class, Float.class, Double.class);
 
     /**
-     * Whether values of {@code t} may cross a placement boundary: values (copied or immutable), and one capability,
-     * an open file ({@link OpenFile}): what {@code mount} hands a file system driver, as a descriptor passed over a
-     * Unix socket (SCM_RIGHTS) hands a server the right to do I/O on it and nothing else.
+     * Whether values of {@code t} may cross a placement boundary: values (copied or immutable), and two capabilities:
+     * an open file ({@link OpenFile}), what {@code mount} hands a file system driver, as a descriptor passed over a
+     * Unix socket (SCM_RIGHTS) hands a server the right to do I/O on it and nothing else; and a {@link Grant}, a
+     * window on the caller's buffer lent for one call and revoked after it (a placement across processes would copy
+     * the window's bytes, as a grant between address spaces maps or copies pages).
      */
     static boolean portable(Type t) {
         if (t instanceof Class<?> c) {
             return c.isPrimitive() || BOXED.contains(c) || c == String.class || c.isEnum() || c == byte[].class
-                    || c == ByteBuffer.class || c == OpenFile.class
+                    || c == ByteBuffer.class || c == OpenFile.class || c == Grant.class
                     || (c.isRecord() && java.util.Arrays.stream(c.getRecordComponents())
                             .map(RecordComponent::getGenericType).allMatch(KernelServiceContractTest::portable));
         }
