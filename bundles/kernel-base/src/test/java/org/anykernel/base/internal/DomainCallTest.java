@@ -70,6 +70,9 @@ class DomainCallTest {
             throw new NullPointerException("driver bug");
         }
 
+        /** Set when a {@link #sleep} ran to its end. */
+        volatile boolean slept;
+
         @Override
         public void sleep(long millis) {
             entered.countDown();
@@ -78,6 +81,7 @@ class DomainCallTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException("interrupted");
             }
+            slept = true;
         }
 
         @Override
@@ -265,18 +269,18 @@ class DomainCallTest {
                 () -> e.sleep(300));
         assertTrue(driver.entered.await(5, TimeUnit.SECONDS));
         assertTrue(domain.drainThreads(domain.freshMode(), 5000));
-        assertTrue(slow.isDone(), "the call running on the old threads finished before the drain returned");
+        assertTrue(driver.slept, "the call running on the old threads finished before the drain returned");
+        slow.get(5, TimeUnit.SECONDS);
         String after = e.thread();
         assertTrue(after.startsWith("anyk-d-") && !after.equals(before), before + " then " + after);
 
         EchoDriver hung = new EchoDriver();
         domain.close();
         Echo h = front(isolated(DomainDescriptor.Ipc.HANDOFF, 10_000), hung);
-        java.util.concurrent.CompletableFuture<Void> long1 = java.util.concurrent.CompletableFuture.runAsync(
-                () -> h.sleep(3000));
+        java.util.concurrent.CompletableFuture.runAsync(() -> h.sleep(3000));
         assertTrue(hung.entered.await(5, TimeUnit.SECONDS));
         assertFalse(domain.drainThreads(domain.freshMode(), 100), "a call still running past the bound");
-        assertFalse(long1.isDone());
+        assertFalse(hung.slept);
         assertEquals(7, h.again(6), "the fresh threads serve meanwhile");
     }
 
