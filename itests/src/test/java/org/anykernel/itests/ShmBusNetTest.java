@@ -117,12 +117,23 @@ class ShmBusNetTest {
 
     @Test
     void thePeerConnectsBackAndEchoesTwoMegabytes() throws Exception {
+        peerEchoes(7300, 0);
+    }
+
+    /**
+     * The peer connects to this kernel on {@code port} and sends 2 MiB, which this kernel echoes back (its accepted
+     * socket with {@code SO_BUSY_POLL} = {@code busyPollUs} when not 0); the peer checks every byte ("ok").
+     */
+    private static void peerEchoes(int port, int busyPollUs) throws Exception {
         int l = px.socket(Net.AF_INET, Net.SOCK_STREAM, 0);
-        px.bind(l, InetAddr.of("0.0.0.0", 7300).toSockaddr());
+        px.bind(l, InetAddr.of("0.0.0.0", port).toSockaddr());
         px.listen(l, 1);
         CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
             int c = px.accept(l, null);
             SocketConformance.timeout(px, c, 60);
+            if (busyPollUs > 0) {
+                px.setsockopt(c, Net.SOL_SOCKET, Net.SO_BUSY_POLL, busyPollUs);
+            }
             byte[] buf = new byte[65536];
             try {
                 for (int n; (n = px.recv(c, buf, 0, buf.length, 0)) > 0; ) {
@@ -132,7 +143,7 @@ class ShmBusNetTest {
                 px.close(c);
             }
         }, POOL);
-        childIn.println("echo 10.6.0.1 7300 2097152");
+        childIn.println("echo 10.6.0.1 " + port + " 2097152");
         assertEquals("ok 2097152", line(60));
         px.close(l);
         echo.get(30, TimeUnit.SECONDS);
@@ -167,26 +178,7 @@ class ShmBusNetTest {
             px.close(fd);
         }
         assertTrue(busyPolled() > before, "no reply came in by busy polling:\n" + px.netctl("netstat -s"));
-        int l = px.socket(Net.AF_INET, Net.SOCK_STREAM, 0);
-        px.bind(l, InetAddr.of("0.0.0.0", 7301).toSockaddr());
-        px.listen(l, 1);
-        CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
-            int c = px.accept(l, null);
-            SocketConformance.timeout(px, c, 60);
-            px.setsockopt(c, Net.SOL_SOCKET, Net.SO_BUSY_POLL, 200);
-            byte[] b = new byte[65536];
-            try {
-                for (int n; (n = px.recv(c, b, 0, b.length, 0)) > 0; ) {
-                    SocketConformance.sendAll(px, c, java.util.Arrays.copyOf(b, n));
-                }
-            } finally {
-                px.close(c);
-            }
-        }, POOL);
-        childIn.println("echo 10.6.0.1 7301 2097152");
-        assertEquals("ok 2097152", line(60));
-        px.close(l);
-        echo.get(30, TimeUnit.SECONDS);
+        peerEchoes(7301, 200);
     }
 
     private static long busyPolled() {
