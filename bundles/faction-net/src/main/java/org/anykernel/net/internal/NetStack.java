@@ -40,9 +40,9 @@ final class NetStack implements FactionInstance {
     /** After an application thread busy-polled a NIC, its receive thread leaves the NIC to such threads this long. */
     static final long BUSY_REST_NANOS = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(200);
     /** For this long after busy polling, the receive thread waits 1 ms per receive call instead of {@link #RX_WAIT_MS}. */
+    static final long BUSY_RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** {@link Interface#lastBusyPoll} after {@link #busyPollEnd}: busy polling happened lately, and is over. */
     private static final long BUSY_ENDED = Long.MIN_VALUE;
-    static final long BUSY_RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final KernelContext kernel;
     private final Runnable onClose;

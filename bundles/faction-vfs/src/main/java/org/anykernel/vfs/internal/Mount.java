@@ -14,8 +14,8 @@ import org.anykernel.vfs.api.FileSystem;
 final class Mount {
     /**
      * Transfers of this many bytes or more go to a volume without a page cache as a {@link Grant} of the caller's
-     * buffer (an isolated driver fills it in place); smaller ones as an array (a copy in and out costs less than a
-     * grant's bookkeeping there).
+     * buffer (an isolated driver fills it in place); smaller ones as an array, copied in and out by an isolated
+     * domain's front as before (a few KiB; not measured against a grant).
      */
     static final int GRANT_MIN = 16 * 1024;
 

@@ -72,7 +72,9 @@ import java.util.logging.Logger;
  * thread busy-polling its socket through the NIC's {@code receive}. That saves the hand-off from the poller to the
  * waiter; meanwhile the poller rests ({@link #IDLE_PARK_NANOS} at a time), so that two spinners do not share two
  * cores with the threads doing the work. A waiter that stops spinning to park hands the watch back
- * ({@link #spinEnd}); a busy poller that stops simply lets {@link #POLLED_REST_NANOS} pass.
+ * ({@link #spinEnd}); a busy poller that stops hands nothing back: the NIC's driver thread, which the network stack
+ * lets rest while applications busy-poll, reads the ring again within that rest (200 µs), and the poller, which
+ * rests while anyone read the ring in the last {@link #POLLED_REST_NANOS}, within its own.
  *
  * <p>The mapping is released when the buffer is garbage collected (Java 21 has no unmap); the file is left in place.
  */
