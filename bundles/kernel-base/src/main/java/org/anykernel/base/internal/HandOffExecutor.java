@@ -24,9 +24,13 @@ final class HandOffExecutor {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting = true;
     private volatile boolean stopped;
-    /** Calls taken into the queue, and calls run or dropped since: equal when none is queued or running. */
+    /**
+     * Calls taken into the queue (by callers), and calls run or dropped since (by each worker on a counter of its own,
+     * allocated on its own thread, so that the two sides never write one cache line): equal sums when none is queued
+     * or running.
+     */
     private final java.util.concurrent.atomic.LongAdder taken = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder done = new java.util.concurrent.atomic.LongAdder();
+    private final List<java.util.concurrent.atomic.AtomicLong> done = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     HandOffExecutor(Domain domain, int vcpus, Hypercalls host, int generation) {
         this.domain = domain;
@@ -43,13 +47,15 @@ final class HandOffExecutor {
         taken.increment();
         queue.offer(c);
         if (!accepting && queue.remove(c)) {
-            done.increment();
+            taken.decrement();
             return false;
         }
         return true;
     }
 
     private void work() {
+        java.util.concurrent.atomic.AtomicLong mine = new java.util.concurrent.atomic.AtomicLong();
+        done.add(mine);
         Account prev = ExecutionContext.enter(domain.account());
         try {
             while (!stopped) {
@@ -81,7 +87,7 @@ final class HandOffExecutor {
                             domain.runInDomain(c);
                         }
                     } finally {
-                        done.increment();
+                        mine.incrementAndGet();
                     }
                 }
             }
@@ -96,7 +102,7 @@ final class HandOffExecutor {
      */
     boolean awaitQuiet(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        for (int spins = 0; done.sum() != taken.sum(); spins++) {
+        for (int spins = 0; doneSum() != taken.sum(); spins++) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
@@ -107,6 +113,14 @@ final class HandOffExecutor {
             }
         }
         return true;
+    }
+
+    private long doneSum() {
+        long n = 0;
+        for (java.util.concurrent.atomic.AtomicLong d : done) {
+            n += d.get();
+        }
+        return n;
     }
 
     /** Re-placement: takes no more calls, runs what is queued, then lets the workers end. */
