@@ -15,7 +15,9 @@ import java.util.Arrays;
  *
  * <p>Accesses are checked against the window ({@code EFAULT} outside it, or a {@code put} into a read-only one).
  * A grant made with {@link #wrap} (a driver's own array in the grant form) is never revoked and costs no more than
- * a bounds check per access; one made with {@link #lend} costs two atomic updates per access more.
+ * a bounds check per access; one made with {@link #lend} costs two atomic updates per access more. An isolated
+ * domain hands each attempt of a call a {@link #view} of the caller's grant, so that an attempt abandoned by a restart
+ * (its thread hung in the driver) cannot write into the window while the call runs again elsewhere.
  */
 public final class Grant implements AutoCloseable {
     private static final VarHandle STATE;
@@ -35,10 +37,20 @@ public final class Grant implements AutoCloseable {
     private final int length;
     private final boolean writable;
     private final boolean revocable;
+    /** The grant this is a view of ({@link #view}), or null. */
+    private final Grant parent;
+    /** The views made of this grant, newest first (guarded by {@code this}): revoked with it. */
+    private Grant views;
+    private Grant nextView;
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
 
     private Grant(byte[] array, int offset, int length, boolean writable, boolean revocable) {
+        this(array, offset, length, writable, revocable, null);
+    }
+
+    private Grant(byte[] array, int offset, int length, boolean writable, boolean revocable, Grant parent) {
+        this.parent = parent;
         if (array == null) {
             throw new KernelException(Errno.EFAULT, "grant", "no buffer");
         }
@@ -64,6 +76,38 @@ public final class Grant implements AutoCloseable {
     /** The grant form of an array its holder keeps for itself: never revoked ({@link #revoke} does nothing). */
     public static Grant wrap(byte[] array, int off, int len, boolean writable) {
         return new Grant(array, off, len, writable, false);
+    }
+
+    /**
+     * A view of this window for one attempt of a call (the kernel's hand-off path gives each attempt its own): the
+     * same bytes, revoked on its own ({@link #renew}, when an attempt is abandoned and the call runs again elsewhere)
+     * or with this grant. A grant made with {@link #wrap} is its own view.
+     */
+    public Grant view() {
+        if (!revocable) {
+            return this;
+        }
+        Grant v = new Grant(array, offset, length, writable, true, this);
+        synchronized (this) {
+            v.nextView = views;
+            views = v;
+        }
+        if (revoked()) {
+            v.revoke(); // revoked meanwhile: the cascade may have missed it
+        }
+        return v;
+    }
+
+    /**
+     * For a view: revokes it (an abandoned attempt of a call keeps nothing) and returns a fresh view of the same
+     * window for the next attempt; any other grant is returned as it is.
+     */
+    public Grant renew() {
+        if (parent == null) {
+            return this;
+        }
+        revoke();
+        return parent.view();
     }
 
     /** The window's size in bytes. */
@@ -141,6 +185,14 @@ public final class Grant implements AutoCloseable {
             } else {
                 Thread.yield();
             }
+        }
+        Grant v;
+        synchronized (this) {
+            v = views;
+            views = null;
+        }
+        for (; v != null; v = v.nextView) {
+            v.revoke();
         }
     }
 

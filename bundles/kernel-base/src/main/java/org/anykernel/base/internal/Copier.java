@@ -7,7 +7,8 @@ import org.anykernel.base.api.Grant;
 /**
  * Copy-in and copy-out of call arguments crossing into an isolated domain, so the domain never aliases
  * the caller's memory: byte arrays and buffers are copied in, and what the domain wrote is copied back
- * after the call. A {@link Grant} passes as it is: it is the caller's own window, revocable, lent for the call.
+ * after the call. A {@link Grant} passes as a view of itself: the caller's own window, lent for the call, with a
+ * view per attempt so that an abandoned attempt can be cut off alone.
  * Everything else a kernel service may take is immutable (primitives, strings, enums, records of those).
  */
 final class Copier {
@@ -62,8 +63,23 @@ final class Copier {
         }
     }
 
-    /** A private copy of one value (or the value itself when it is immutable). */
+    /**
+     * The grants among a call's arguments (views of the caller's, {@link #copyIn}) replaced by fresh views, the old
+     * ones revoked: a call that runs again after its attempt was abandoned, whose thread may still be in the driver.
+     */
+    static void renewGrants(Object[] args) {
+        for (int i = 0; args != null && i < args.length; i++) {
+            if (args[i] instanceof Grant g) {
+                args[i] = g.renew();
+            }
+        }
+    }
+
+    /** A private copy of one value (or the value itself when it is immutable; a grant's own view of it). */
     static Object copy(Object a) {
+        if (a instanceof Grant g) {
+            return g.view();
+        }
         if (a instanceof byte[] b) {
             return b.clone();
         }

@@ -314,6 +314,8 @@ final class Domain {
         HandOffExecutor ex = mode.executor();
         if (c.method.isAnnotationPresent(org.anykernel.base.api.Idempotent.class) && ex != null) {
             c.target = null;
+            // the abandoned attempt's thread may still be in the driver: it loses its views of the caller's buffers
+            Copier.renewGrants(c.args);
             c.restart();
             c.executor = ex;
             if (ex.submit(c)) {

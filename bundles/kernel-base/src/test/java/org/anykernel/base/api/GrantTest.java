@@ -65,6 +65,27 @@ class GrantTest {
         g.revoke(); // idempotent
     }
 
+    /** Views: one per attempt of a call, cut off alone ({@code renew}) or with the grant they were made of. */
+    @Test
+    void aViewWritesTheSameWindowAndIsCutOffAloneOrWithItsGrant() {
+        byte[] caller = new byte[4];
+        Grant g = Grant.lend(caller, 0, 4, true);
+        Grant first = g.view();
+        first.put(0, new byte[] {1}, 0, 1);
+        Grant second = first.renew();
+        assertTrue(first.revoked() && !second.revoked() && !g.revoked());
+        assertEquals(Errno.EFAULT, assertThrows(KernelException.class, () -> first.put(1, new byte[] {9}, 0, 1)).errno(),
+                "the abandoned attempt writes nothing more");
+        second.put(1, new byte[] {2}, 0, 1);
+        assertArrayEquals(new byte[] {1, 2, 0, 0}, caller);
+        g.revoke();
+        assertTrue(second.revoked(), "revoking the grant revokes its views");
+        assertTrue(g.view().revoked(), "a view of a revoked grant is revoked");
+        assertTrue(g.renew() == g, "a grant that is no view renews as itself");
+        Grant own = Grant.wrap(caller, 0, 4, true);
+        assertTrue(own.view() == own);
+    }
+
     @Test
     void aWrappedArrayIsNeverRevoked() {
         byte[] own = new byte[2];
