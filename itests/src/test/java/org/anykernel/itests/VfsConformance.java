@@ -395,6 +395,60 @@ final class VfsConformance {
         assertArrayEquals(want, readFile(px, d + "/big", 0, 65_536));
     }
 
+    /**
+     * 400 random transfers (1 byte to 200 KiB, either side of the size that goes by grant, into windows of bigger
+     * arrays, at random offsets up to 1 MiB) and truncations, every read compared with a byte-array model of the file
+     * and the bytes around each window checked untouched. Seeded, so a failure repeats.
+     */
+    public void randomTransfersAgreeWithAModel() {
+        java.util.Random rnd = new java.util.Random(20261208);
+        String path = dir("random") + "/f";
+        int fd = px.open(path, O_RDWR_CREAT, 0644);
+        byte[] model = new byte[0];
+        try {
+            for (int op = 0; op < 400; op++) {
+                int len = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(64) : 1 + rnd.nextInt(200 * 1024);
+                long pos = rnd.nextInt(1 << 20);
+                int slack = rnd.nextInt(32);
+                byte[] buf = new byte[len + 2 * slack];
+                rnd.nextBytes(buf);
+                int kind = rnd.nextInt(10);
+                if (kind < 5) {
+                    assertEquals("write " + op, len, px.pwrite(fd, buf, slack, len, pos));
+                    int end = (int) pos + len;
+                    if (end > model.length) {
+                        model = java.util.Arrays.copyOf(model, end);
+                    }
+                    System.arraycopy(buf, slack, model, (int) pos, len);
+                } else if (kind < 9) {
+                    byte[] before = buf.clone();
+                    int n = px.pread(fd, buf, slack, len, pos);
+                    int want = (int) Math.max(0, Math.min(len, model.length - pos));
+                    assertEquals("read " + op + " of " + len + " at " + pos, want, n);
+                    for (int i = 0; i < n; i++) {
+                        if (buf[slack + i] != model[(int) pos + i]) {
+                            throw new AssertionError("read " + op + ": byte " + (pos + i) + " is " + buf[slack + i]
+                                    + ", the model says " + model[(int) pos + i]);
+                        }
+                    }
+                    for (int i = 0; i < buf.length; i++) {
+                        if ((i < slack || i >= slack + n) && buf[i] != before[i]) {
+                            throw new AssertionError("read " + op + ": byte " + i + " of the array outside the window changed");
+                        }
+                    }
+                } else {
+                    int size = rnd.nextInt(model.length + 1);
+                    px.ftruncate(fd, size);
+                    model = java.util.Arrays.copyOf(model, size);
+                }
+                assertEquals("size after op " + op, model.length, px.fstat(fd).size());
+            }
+        } finally {
+            px.close(fd);
+        }
+        assertArrayEquals("the whole file at the end", model, readFile(px, path, 0, 65_536));
+    }
+
     public void truncate() {
         String d = dir("trunc");
         put(d + "/f", bytes("0123456789"));
