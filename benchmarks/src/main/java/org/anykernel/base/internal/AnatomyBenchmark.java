@@ -121,7 +121,7 @@ public class AnatomyBenchmark {
     @Benchmark
     public Object[] copyInOut() {
         Object[] args = {buf, 0, 1};
-        Object[] copies = Copier.copyIn(args);
+        Object[] copies = Copier.copyIn(args, true);
         Copier.copyOut(args, copies);
         return copies;
     }

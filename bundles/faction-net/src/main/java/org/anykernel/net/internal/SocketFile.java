@@ -101,6 +101,7 @@ final class SocketFile implements OpenFile {
         if (busy > 0) {
             // SO_BUSY_POLL: take the reply off the NIC on this thread rather than wait to be woken
             long end = System.nanoTime() + busy;
+            long now;
             do {
                 if (changes.get() != seen) {
                     return true;
@@ -111,7 +112,8 @@ final class SocketFile implements OpenFile {
                 if (!stack.busyPoll()) {
                     Thread.onSpinWait();
                 }
-            } while (System.nanoTime() - end < 0 && System.nanoTime() - deadline < 0);
+                now = System.nanoTime();
+            } while (now - end < 0 && now - deadline < 0);
             stack.busyPollEnd();
         }
         for (int i = 0; i < SPINS; i++) {

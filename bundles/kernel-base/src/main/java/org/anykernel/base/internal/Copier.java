@@ -7,23 +7,27 @@ import org.anykernel.base.api.Grant;
 /**
  * Copy-in and copy-out of call arguments crossing into an isolated domain, so the domain never aliases
  * the caller's memory: byte arrays and buffers are copied in, and what the domain wrote is copied back
- * after the call. A {@link Grant} passes as a view of itself: the caller's own window, lent for the call, with a
- * view per attempt so that an abandoned attempt can be cut off alone.
+ * after the call. A {@link Grant} passes as the caller's own window, lent for the call (to a hand-off call as a view
+ * of it per attempt, so that an abandoned attempt can be cut off alone).
  * Everything else a kernel service may take is immutable (primitives, strings, enums, records of those).
  */
 final class Copier {
     private Copier() {
     }
 
-    /** Private copies of {@code args}, or {@code args} itself when nothing needs copying. */
-    static Object[] copyIn(Object[] args) {
+    /**
+     * Private copies of {@code args}, or {@code args} itself when nothing needs copying. With {@code viewGrants} (a
+     * call handed to the domain's threads, which a restart may abandon mid-call) each grant is replaced by a view of
+     * its own; a call on the caller's own thread passes grants as they are.
+     */
+    static Object[] copyIn(Object[] args, boolean viewGrants) {
         if (args == null) {
             return null;
         }
         Object[] out = null;
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
-            Object c = copy(a);
+            Object c = a instanceof Grant g ? (viewGrants ? g.view() : g) : copy(a);
             if (c != a) {
                 if (out == null) {
                     out = args.clone();
@@ -75,11 +79,8 @@ final class Copier {
         }
     }
 
-    /** A private copy of one value (or the value itself when it is immutable; a grant's own view of it). */
+    /** A private copy of one value (or the value itself when it is immutable). */
     static Object copy(Object a) {
-        if (a instanceof Grant g) {
-            return g.view();
-        }
         if (a instanceof byte[] b) {
             return b.clone();
         }

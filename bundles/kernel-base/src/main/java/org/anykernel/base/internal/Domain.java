@@ -456,7 +456,7 @@ final class Domain {
     }
 
     private Object handOff(Mode md, Front front, Object target, Method m, Object[] args) throws Throwable {
-        Object[] copies = Copier.copyIn(args);
+        Object[] copies = Copier.copyIn(args, true);
         Call c = new Call(front, target, m, copies);
         c.executor = md.executor();
         if (!md.executor().submit(c)) {
@@ -545,7 +545,7 @@ final class Domain {
         long t0 = sample ? System.nanoTime() : 0;
         InFlight flight = new InFlight(front, m, supervisor.coarseNanos());
         int slot = md.enter(flight);
-        Object[] copies = Copier.copyIn(args);
+        Object[] copies = Copier.copyIn(args, false);
         Account prev = ExecutionContext.enter(account);
         try {
             boolean corrupt = front.injectFault(m);

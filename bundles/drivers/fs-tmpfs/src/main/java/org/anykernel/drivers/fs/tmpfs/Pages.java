@@ -1,5 +1,8 @@
 package org.anykernel.drivers.fs.tmpfs;
 
+import org.anykernel.base.api.Errno;
+import org.anykernel.base.api.KernelException;
+
 /**
  * The data of one regular file: its 4 KiB pages by index, sparse, in a radix tree of 64-way nodes whose height grows
  * with the highest index present (a file of up to 64 pages is one node, up to 256 MiB three). An absent page is a
@@ -32,7 +35,7 @@ final class Pages {
     static Pages adopt(Object[] v) {
         if (v == null || v.length != 3 || (v[0] != null && !(v[0] instanceof Object[])) || !(v[1] instanceof Integer h)
                 || !(v[2] instanceof Long c) || h < 0 || h > 11 || c < 0) {
-            throw new org.anykernel.base.api.KernelException(org.anykernel.base.api.Errno.EINVAL, "tmpfs state",
+            throw new KernelException(Errno.EINVAL, "tmpfs state",
                     "a page tree that is not {root, height, count}");
         }
         Pages p = new Pages();
